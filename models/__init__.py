@@ -1,0 +1,95 @@
+"""Tables and schemas of Kooperationsraum; importing this package registers every table."""
+
+from models.agreement import (
+    Agreement,
+    AgreementCreate,
+    AgreementParty,
+    AgreementPartyCreate,
+    AgreementPartyUpdate,
+    AgreementUpdate,
+    Approval,
+    ApprovalCreate,
+    ApprovalUpdate,
+)
+from models.audit import AuditEvent
+from models.committee import (
+    Committee,
+    CommitteeCreate,
+    CommitteeUpdate,
+    Membership,
+    MembershipCreate,
+    MembershipUpdate,
+)
+from models.decision import (
+    Decision,
+    DecisionCreate,
+    DecisionUpdate,
+    FollowUpNote,
+    FollowUpNoteCreate,
+)
+from models.meeting import (
+    AgendaItem,
+    AgendaItemCreate,
+    AgendaItemUpdate,
+    Attendance,
+    AttendanceCreate,
+    AttendanceUpdate,
+    Meeting,
+    MeetingCreate,
+    MeetingUpdate,
+)
+from models.organization import Organization, OrganizationCreate, OrganizationUpdate
+from models.person import Person, PersonCreate, PersonUpdate
+from models.topic_field import (
+    Participation,
+    ParticipationCreate,
+    ParticipationUpdate,
+    TopicField,
+    TopicFieldCreate,
+    TopicFieldUpdate,
+)
+
+__all__ = [
+    "AgendaItem",
+    "AgendaItemCreate",
+    "AgendaItemUpdate",
+    "Agreement",
+    "AgreementCreate",
+    "AgreementParty",
+    "AgreementPartyCreate",
+    "AgreementPartyUpdate",
+    "AgreementUpdate",
+    "Approval",
+    "ApprovalCreate",
+    "ApprovalUpdate",
+    "Attendance",
+    "AttendanceCreate",
+    "AttendanceUpdate",
+    "AuditEvent",
+    "Committee",
+    "CommitteeCreate",
+    "CommitteeUpdate",
+    "Decision",
+    "DecisionCreate",
+    "DecisionUpdate",
+    "FollowUpNote",
+    "FollowUpNoteCreate",
+    "Meeting",
+    "MeetingCreate",
+    "MeetingUpdate",
+    "Membership",
+    "MembershipCreate",
+    "MembershipUpdate",
+    "Organization",
+    "OrganizationCreate",
+    "OrganizationUpdate",
+    "Participation",
+    "ParticipationCreate",
+    "ParticipationUpdate",
+    "Person",
+    "PersonCreate",
+    "PersonUpdate",
+    "TopicField",
+    "TopicFieldCreate",
+    "TopicFieldUpdate",
+]

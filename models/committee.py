@@ -1,0 +1,85 @@
+"""Gremien and their Mitgliedschaften over time."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from models.base import (
+    NAME_MAX,
+    SHORT_MAX,
+    TEXT_MAX,
+    PeriodChecked,
+    RecordFields,
+    SourcedBase,
+    enum_type,
+    partial_model,
+)
+from models.enums import CommitteeKind, FederalState, MajorityRule, MembershipRole, QuorumRule
+
+
+class CommitteeBase(SourcedBase, PeriodChecked):
+    name: str = Field(min_length=1, max_length=NAME_MAX, index=True, title="Name")
+    short_name: str | None = Field(default=None, max_length=SHORT_MAX, title="Kurzname")
+    kind: CommitteeKind = Field(sa_type=enum_type(CommitteeKind), title="Art")
+    state: FederalState | None = Field(
+        default=None, sa_type=enum_type(FederalState), index=True, title="Bundesland"
+    )
+    host_organization_id: int | None = Field(
+        default=None, foreign_key="organization.id", title="tragende Organisation"
+    )
+    parent_id: int | None = Field(
+        default=None, foreign_key="committee.id", title="übergeordnetes Gremium"
+    )
+    purpose: str | None = Field(default=None, max_length=TEXT_MAX, sa_type=sa.Text, title="Zweck")
+    seat_count: int | None = Field(default=None, ge=1, le=1000, title="gesetzliche Mitgliederzahl")
+    # Defaults from the domain brief: Kommunalverfassung M-V § 30 and GO IT-Planungsrat § 7 (4).
+    quorum_rule: QuorumRule = Field(
+        default=QuorumRule.MORE_THAN_HALF, sa_type=enum_type(QuorumRule), title="Beschlussfähigkeit"
+    )
+    majority_rule: MajorityRule = Field(
+        default=MajorityRule.SIMPLE, sa_type=enum_type(MajorityRule), title="Mehrheitsregel"
+    )
+    start_date: date | None = Field(default=None, title="Beginn")
+    end_date: date | None = Field(default=None, title="Ende")
+
+
+class Committee(CommitteeBase, RecordFields, table=True):
+    pass
+
+
+class CommitteeCreate(CommitteeBase):
+    pass
+
+
+CommitteeUpdate = partial_model(CommitteeCreate, "CommitteeUpdate")
+
+
+class MembershipBase(SourcedBase, PeriodChecked):
+    person_id: int = Field(foreign_key="person.id", index=True, title="Person")
+    committee_id: int = Field(foreign_key="committee.id", index=True, title="Gremium")
+    role: MembershipRole = Field(
+        default=MembershipRole.MEMBER, sa_type=enum_type(MembershipRole), title="Rolle"
+    )
+    # 1 = erste(r) Stellvertreter(in), 2 = zweite(r) ...; only for stellv. Vorsitz.
+    deputy_rank: int | None = Field(default=None, ge=1, le=9, title="Rang der Stellvertretung")
+    on_behalf_of_id: int | None = Field(
+        default=None, foreign_key="organization.id", index=True, title="entsandt von"
+    )
+    voting_right: bool = Field(default=True, title="stimmberechtigt")
+    deputy_of_id: int | None = Field(
+        default=None, foreign_key="membership.id", title="Stellvertretung für"
+    )
+    start_date: date | None = Field(default=None, title="Beginn")
+    end_date: date | None = Field(default=None, title="Ende")
+
+
+class Membership(MembershipBase, RecordFields, table=True):
+    pass
+
+
+class MembershipCreate(MembershipBase):
+    pass
+
+
+MembershipUpdate = partial_model(MembershipCreate, "MembershipUpdate")

@@ -1,0 +1,1 @@
+"""Streamlit-free use cases: commands (validate, write, audit) and queries."""

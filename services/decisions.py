@@ -1,0 +1,264 @@
+"""Beschlüsse: recording, the vote rules, and the Beschlusskontrolle (follow-up)."""
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from models import (
+    AgendaItem,
+    Committee,
+    Decision,
+    DecisionCreate,
+    DecisionUpdate,
+    FollowUpNote,
+    FollowUpNoteCreate,
+    Meeting,
+    Organization,
+)
+from models.enums import DecisionResult, FollowUpStatus, MajorityRule, MeetingKind, VoteMode
+from services.actor import Actor
+from services.errors import DomainError
+from services.meetings import editable_meeting, voting_present
+from services.periods import format_date
+from services.validation import validate
+from services.write import (
+    EntityCommands,
+    add_row,
+    apply_changes,
+    find_one,
+    get_row,
+    require_active,
+    transaction,
+)
+
+# Fields a secretary keeps changing after the meeting is closed: the follow-up.
+FOLLOW_UP_FIELDS = {"responsible_organization_id", "due_date", "follow_up_status"}
+VOTE_FIELDS = ("votes_yes", "votes_no", "votes_abstain", "votes_biased")
+
+
+def _check_decision(session: Session, values: DecisionCreate, current: Decision | None) -> None:
+    require_active(
+        session, Organization, values.responsible_organization_id, "responsible_organization_id"
+    )
+    if current is not None and _only_follow_up_changed(values, current):
+        return
+    meeting = editable_meeting(session, values.meeting_id)
+    if current is not None and current.meeting_id != values.meeting_id:
+        raise DomainError("„Sitzung“ eines Beschlusses kann nicht geändert werden.", "meeting_id")
+    if meeting.kind == MeetingKind.CIRCULATION:
+        if values.agenda_item_id is not None:
+            raise DomainError(
+                "„Tagesordnungspunkt“: Ein Umlaufbeschluss gehört zur Sitzung, nicht zu einem TOP.",
+                "agenda_item_id",
+            )
+        if values.vote_mode != VoteMode.CIRCULATION:
+            raise DomainError(
+                "„Abstimmungsart“ ist bei einem Umlaufverfahren immer Umlauf.", "vote_mode"
+            )
+    else:
+        if values.agenda_item_id is None:
+            raise DomainError("„Tagesordnungspunkt“ ist ein Pflichtfeld.", "agenda_item_id")
+        item = require_active(session, AgendaItem, values.agenda_item_id, "agenda_item_id")
+        assert item is not None
+        if item.meeting_id != meeting.id:
+            raise DomainError(
+                "„Tagesordnungspunkt“ gehört nicht zu dieser Sitzung.", "agenda_item_id"
+            )
+        other = find_one(session, Decision, agenda_item_id=values.agenda_item_id)
+        if other is not None and (current is None or other.id != current.id):
+            raise DomainError(
+                f"Zu TOP {item.number} ist bereits der Beschluss {other.reference} erfasst.",
+                "agenda_item_id",
+            )
+    other = find_one(
+        session, Decision, committee_id=meeting.committee_id, reference=values.reference
+    )
+    if other is not None and (current is None or other.id != current.id):
+        raise DomainError(
+            f"„Beschluss-Nr.“ {values.reference} ist in diesem Gremium bereits vergeben.",
+            "reference",
+        )
+    cast = sum(getattr(values, field) or 0 for field in VOTE_FIELDS)
+    present = voting_present(session, meeting)
+    if cast > present:
+        raise DomainError(
+            f"Die Stimmen (Ja, Nein, Enthaltung, befangen: zusammen {cast}) übersteigen die "
+            f"{present} anwesenden oder vertretenen stimmberechtigten Mitglieder.",
+            "votes_yes",
+        )
+
+
+def _only_follow_up_changed(values: DecisionCreate, current: Decision) -> bool:
+    return all(
+        getattr(values, field) == getattr(current, field)
+        for field in DecisionCreate.model_fields
+        if field not in FOLLOW_UP_FIELDS
+    )
+
+
+DECISIONS = EntityCommands(Decision, DecisionCreate, DecisionUpdate, _check_decision)
+update_decision = DECISIONS.update
+archive_decision = DECISIONS.archive
+restore_decision = DECISIONS.restore
+
+
+def record_decision(
+    *, session: Session, actor: Actor, data: BaseModel | dict[str, Any]
+) -> Decision:
+    """Record a decision on an agenda item (or on an Umlaufverfahren)."""
+    values = validate(DecisionCreate, data)
+    meeting = get_row(session, Meeting, values.meeting_id, "meeting_id")
+    return DECISIONS.create(
+        session=session, actor=actor, data=data, extra={"committee_id": meeting.committee_id}
+    )
+
+
+def propose_result(
+    *,
+    yes: int | None,
+    no: int | None,
+    abstain: int | None,
+    rule: MajorityRule,
+    voting_members: int,
+) -> DecisionResult | None:
+    """The result the vote counts give under the committee's majority rule.
+
+    Abstentions and biased members never count (GO IT-Planungsrat § 7 (4)).
+    """
+    if yes is None and no is None:
+        return None
+    yes, no = yes or 0, no or 0
+    if rule == MajorityRule.ABSOLUTE:
+        passed = yes > voting_members / 2
+    elif rule == MajorityRule.TWO_THIRDS:
+        passed = yes > 0 and 3 * yes >= 2 * (yes + no)
+    elif rule == MajorityRule.UNANIMOUS:
+        passed = yes > 0 and no == 0
+    else:
+        passed = yes > no
+    if not passed:
+        return DecisionResult.REJECTED
+    return DecisionResult.ADOPTED_UNANIMOUSLY if no == 0 else DecisionResult.ADOPTED_BY_MAJORITY
+
+
+def result_conflict(session: Session, decision: Decision) -> str | None:
+    """A German warning when the recorded result contradicts the vote counts, else None."""
+    counted = (
+        DecisionResult.ADOPTED_UNANIMOUSLY,
+        DecisionResult.ADOPTED_BY_MAJORITY,
+        DecisionResult.REJECTED,
+    )
+    if decision.result not in counted:
+        return None
+    meeting = get_row(session, Meeting, decision.meeting_id)
+    committee = get_row(session, Committee, meeting.committee_id)
+    proposal = propose_result(
+        yes=decision.votes_yes,
+        no=decision.votes_no,
+        abstain=decision.votes_abstain,
+        rule=committee.majority_rule,
+        voting_members=committee.seat_count or voting_present(session, meeting),
+    )
+    if proposal is None or proposal == decision.result:
+        return None
+    return (
+        f"Das Ergebnis „{decision.result.label}“ passt nicht zu den Stimmen "  # type: ignore[union-attr]
+        f"(Ja {decision.votes_yes or 0}, Nein {decision.votes_no or 0}, Enthaltung "
+        f"{decision.votes_abstain or 0}); nach der Mehrheitsregel wäre es „{proposal.label}“."
+    )
+
+
+def add_follow_up_note(
+    *, session: Session, actor: Actor, data: BaseModel | dict[str, Any]
+) -> FollowUpNote:
+    """Record a dated follow-up note; the decision's status follows it, in one transaction."""
+    with transaction(session):
+        values = validate(FollowUpNoteCreate, data)
+        decision = require_active(session, Decision, values.decision_id, "decision_id")
+        assert decision is not None
+        meeting = get_row(session, Meeting, decision.meeting_id)
+        if values.noted_on < meeting.start.date():
+            raise DomainError(
+                f"„Datum“ des Vermerks darf nicht vor dem Beschluss "
+                f"({format_date(meeting.start.date())}) liegen.",
+                "noted_on",
+            )
+        note = add_row(session, actor, FollowUpNote, values.model_dump())
+        latest = session.exec(
+            select(FollowUpNote)
+            .where(FollowUpNote.decision_id == decision.id, col(FollowUpNote.archived).is_(False))
+            .order_by(col(FollowUpNote.noted_on).desc(), col(FollowUpNote.id).desc())
+        ).first()
+        # A note back-dated behind a newer one records history but does not change the status.
+        if latest is not None and latest.id == note.id:
+            apply_changes(session, actor, decision, {"follow_up_status": values.status})
+    session.refresh(note)
+    return note
+
+
+def follow_up_notes(session: Session, decision_id: int) -> pd.DataFrame:
+    """The dated notes of one decision, newest first."""
+    statement = (
+        select(FollowUpNote)
+        .where(FollowUpNote.decision_id == decision_id, col(FollowUpNote.archived).is_(False))
+        .order_by(col(FollowUpNote.noted_on).desc(), col(FollowUpNote.id).desc())
+    )
+    rows = [
+        {
+            "noted_on": note.noted_on,
+            "status": note.status.label,
+            "text": note.text,
+            "by": note.created_by,
+        }
+        for note in session.exec(statement)
+    ]
+    return pd.DataFrame(rows, columns=["noted_on", "status", "text", "by"])
+
+
+def overdue_decisions(session: Session, today: date | None = None) -> pd.DataFrame:
+    """Decisions past their due date whose follow-up is not finished."""
+    today = today or date.today()
+    statement = (
+        select(Decision, Committee.name, Organization.name)
+        .join(Committee, col(Decision.committee_id) == Committee.id)
+        .join(
+            Organization,
+            col(Decision.responsible_organization_id) == Organization.id,
+            isouter=True,
+        )
+        .where(
+            col(Decision.archived).is_(False),
+            col(Decision.due_date) < today,
+            col(Decision.follow_up_status).in_([FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]),
+        )
+        .order_by(col(Decision.due_date))
+    )
+    rows = [
+        {
+            "id": decision.id,
+            "committee": committee_name,
+            "reference": decision.reference,
+            "text": decision.text,
+            "responsible": responsible,
+            "due_date": decision.due_date,
+            "days_overdue": (today - decision.due_date).days,  # type: ignore[operator]
+            "status": decision.follow_up_status.label,
+        }
+        for decision, committee_name, responsible in session.exec(statement)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "committee",
+            "reference",
+            "text",
+            "responsible",
+            "due_date",
+            "days_overdue",
+            "status",
+        ],
+    )

@@ -1,0 +1,354 @@
+"""The one write path: every command validates, checks, writes and audits in one transaction.
+
+Entity services call `create_record`, `update_record`, `archive_record` and
+`restore_record` with their schema and their invariant check; nothing else
+in the code base adds, changes or removes domain rows.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.enums import AuditAction
+from services.actor import Actor
+from services.errors import ConflictError, DomainError, NotFoundError
+from services.periods import format_datetime
+from services.validation import validate
+
+RowT = TypeVar("RowT", bound=SQLModel)
+# An invariant check sees the validated values and, on updates, the stored row.
+Check = Callable[[Session, Any, Any], None]
+
+BOOKKEEPING = {"id", "created_at", "created_by", "updated_at", "updated_by", "version", "archived"}
+
+ENTITY_LABELS = {
+    "organization": "Organisation",
+    "person": "Person",
+    "committee": "Gremium",
+    "membership": "Mitgliedschaft",
+    "meeting": "Sitzung",
+    "agenda_item": "Tagesordnungspunkt",
+    "attendance": "Anwesenheit",
+    "decision": "Beschluss",
+    "follow_up_note": "Umsetzungsvermerk",
+    "agreement": "Vereinbarung",
+    "agreement_party": "Vertragspartei",
+    "approval": "Zustimmung",
+    "topic_field": "Themenfeld",
+    "participation": "Beteiligung",
+}
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit everything done inside, or nothing: one transaction per user action."""
+    try:
+        yield session
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        # The service checks come first; this is the database catching a race between two users.
+        raise DomainError(
+            "Die Änderung widerspricht gespeicherten Daten (z. B. einer Eindeutigkeit). "
+            "Bitte laden Sie die Seite neu und versuchen Sie es erneut."
+        ) from exc
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def get_row(session: Session, model: type[RowT], row_id: int | None, field: str = "id") -> RowT:
+    """Load a row or raise a German NotFoundError naming what is missing."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        label = ENTITY_LABELS.get(model.__tablename__, model.__name__)  # type: ignore[attr-defined]
+        raise NotFoundError(f"{label} mit der Nummer {row_id} gibt es nicht.", field)
+    return row
+
+
+def require_active(
+    session: Session, model: type[RowT], row_id: int | None, field: str
+) -> RowT | None:
+    """Check a reference: the row exists and is not archived (None passes)."""
+    if row_id is None:
+        return None
+    row = get_row(session, model, row_id, field)
+    if getattr(row, "archived", False):
+        label = ENTITY_LABELS.get(model.__tablename__, model.__name__)  # type: ignore[attr-defined]
+        raise DomainError(
+            f"{label} Nr. {row_id} ist archiviert und kann nicht gewählt werden.", field
+        )
+    return row
+
+
+def create_record(
+    *,
+    session: Session,
+    actor: Actor,
+    model: type[RowT],
+    schema: type[BaseModel],
+    data: BaseModel | dict[str, Any],
+    check: Check | None = None,
+    extra: dict[str, Any] | None = None,
+) -> RowT:
+    """Validate `data`, check invariants, insert the row and its audit event; commit."""
+    with transaction(session):
+        values = validate(schema, data)
+        if check:
+            check(session, values, None)
+        row = add_row(session, actor, model, {**values.model_dump(), **(extra or {})})
+    session.refresh(row)
+    return row
+
+
+def update_record(
+    *,
+    session: Session,
+    actor: Actor,
+    model: type[RowT],
+    row_id: int,
+    create_schema: type[BaseModel],
+    update_schema: type[BaseModel],
+    data: BaseModel | dict[str, Any],
+    expected_version: int | None = None,
+    check: Check | None = None,
+    extra: dict[str, Any] | None = None,
+) -> RowT:
+    """Apply a partial change; rules across fields are checked on the merged record."""
+    with transaction(session):
+        row = get_row(session, model, row_id)
+        changes = validate(update_schema, data).model_dump(exclude_unset=True)
+        current = {name: getattr(row, name) for name in create_schema.model_fields}
+        merged = validate(create_schema, {**current, **changes})
+        if check:
+            check(session, merged, row)
+        apply_changes(session, actor, row, {**changes, **(extra or {})}, expected_version)
+    session.refresh(row)
+    return row
+
+
+def archive_record(
+    *,
+    session: Session,
+    actor: Actor,
+    model: type[RowT],
+    row_id: int,
+    expected_version: int | None = None,
+    check: Check | None = None,
+) -> RowT:
+    """Archive instead of deleting: a normal user action never removes a record."""
+    return _set_archived(session, actor, model, row_id, True, expected_version, check)
+
+
+def restore_record(
+    *,
+    session: Session,
+    actor: Actor,
+    model: type[RowT],
+    row_id: int,
+    expected_version: int | None = None,
+    check: Check | None = None,
+) -> RowT:
+    """Bring an archived record back."""
+    return _set_archived(session, actor, model, row_id, False, expected_version, check)
+
+
+def _set_archived(
+    session: Session,
+    actor: Actor,
+    model: type[RowT],
+    row_id: int,
+    archived: bool,
+    expected_version: int | None,
+    check: Check | None,
+) -> RowT:
+    with transaction(session):
+        row = get_row(session, model, row_id)
+        if check:
+            check(session, row, row)
+        if row.archived != archived:  # type: ignore[attr-defined]
+            action = AuditAction.ARCHIVE if archived else AuditAction.RESTORE
+            apply_changes(session, actor, row, {"archived": archived}, expected_version, action)
+    session.refresh(row)
+    return row
+
+
+def add_row(session: Session, actor: Actor, model: type[RowT], values: dict[str, Any]) -> RowT:
+    """Insert within the caller's transaction and audit it (for commands writing several rows)."""
+    now = utcnow()
+    row = model(
+        **values,
+        created_at=now,
+        created_by=actor.username,
+        updated_at=now,
+        updated_by=actor.username,
+        version=1,
+    )
+    session.add(row)
+    session.flush()
+    changes = {k: [None, to_json(v)] for k, v in values.items() if v is not None}
+    _audit(session, actor, row, AuditAction.CREATE, changes)
+    return row
+
+
+def apply_changes(
+    session: Session,
+    actor: Actor,
+    row: SQLModel,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    action: AuditAction = AuditAction.UPDATE,
+) -> dict[str, list[Any]]:
+    """Change fields within the caller's transaction; audit only what really changed."""
+    if expected_version is not None and expected_version != row.version:  # type: ignore[attr-defined]
+        raise ConflictError(
+            f"Der Datensatz wurde inzwischen von {row.updated_by} am "  # type: ignore[attr-defined]
+            f"{format_datetime(row.updated_at)} Uhr geändert. "  # type: ignore[attr-defined]
+            "Bitte laden Sie ihn neu; Ihre Eingaben bleiben im Formular erhalten.",
+            "version",
+        )
+    diff = {
+        field: [to_json(getattr(row, field)), to_json(value)]
+        for field, value in changes.items()
+        if field not in BOOKKEEPING - {"archived"} and getattr(row, field) != value
+    }
+    if not diff:
+        return diff
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.updated_at = utcnow()  # type: ignore[attr-defined]
+    row.updated_by = actor.username  # type: ignore[attr-defined]
+    row.version += 1  # type: ignore[attr-defined]
+    session.add(row)
+    session.flush()
+    _audit(session, actor, row, action, diff)
+    return diff
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    row: SQLModel,
+    action: AuditAction,
+    changes: dict[str, list[Any]],
+) -> None:
+    session.add(
+        AuditEvent(
+            actor=actor.username,
+            entity=row.__tablename__,  # type: ignore[attr-defined]
+            entity_id=row.id,  # type: ignore[attr-defined]
+            action=action,
+            changes=changes,
+        )
+    )
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-safe form of a field value for the audit trail."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def find_one(session: Session, model: type[RowT], **criteria: Any) -> RowT | None:
+    """The first row whose columns equal `criteria` (None when there is none)."""
+    statement = select(model)
+    for column, value in criteria.items():
+        statement = statement.where(getattr(model, column) == value)
+    return session.exec(statement).first()
+
+
+class EntityCommands(Generic[RowT]):
+    """The create / update / archive / restore commands of one entity, sharing its check."""
+
+    def __init__(
+        self,
+        model: type[RowT],
+        create_schema: type[BaseModel],
+        update_schema: type[BaseModel],
+        check: Check | None = None,
+        archive_check: Check | None = None,
+    ) -> None:
+        self.model = model
+        self.create_schema = create_schema
+        self.update_schema = update_schema
+        self.check = check
+        self.archive_check = archive_check
+
+    def create(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        data: BaseModel | dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> RowT:
+        """Validate, check and insert one record with its audit event."""
+        return create_record(
+            session=session,
+            actor=actor,
+            model=self.model,
+            schema=self.create_schema,
+            data=data,
+            check=self.check,
+            extra=extra,
+        )
+
+    def update(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        row_id: int,
+        data: BaseModel | dict[str, Any],
+        expected_version: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> RowT:
+        """Change some fields of one record; the merged record is validated and checked."""
+        return update_record(
+            session=session,
+            actor=actor,
+            model=self.model,
+            row_id=row_id,
+            create_schema=self.create_schema,
+            update_schema=self.update_schema,
+            data=data,
+            expected_version=expected_version,
+            check=self.check,
+            extra=extra,
+        )
+
+    def archive(
+        self, *, session: Session, actor: Actor, row_id: int, expected_version: int | None = None
+    ) -> RowT:
+        """Archive one record (never a hard delete)."""
+        return archive_record(
+            session=session,
+            actor=actor,
+            model=self.model,
+            row_id=row_id,
+            expected_version=expected_version,
+            check=self.archive_check,
+        )
+
+    def restore(
+        self, *, session: Session, actor: Actor, row_id: int, expected_version: int | None = None
+    ) -> RowT:
+        """Restore one archived record."""
+        return restore_record(
+            session=session,
+            actor=actor,
+            model=self.model,
+            row_id=row_id,
+            expected_version=expected_version,
+        )

@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces: the cached engine, formatting, tables."""
