@@ -96,7 +96,7 @@ def partial_model(create_cls: type[SQLModel], name: str) -> type[SQLModel]:
             min_length=_meta(info, "min_length"),
             ge=_meta(info, "ge"),
             le=_meta(info, "le"),
-            regex=_meta(info, "pattern"),
+            schema_extra={"pattern": _meta(info, "pattern")} if _meta(info, "pattern") else {},
         )
         fields[field_name] = (optional, copied)
     return create_model(name, __base__=SQLModel, **fields)

@@ -21,7 +21,7 @@ class OrganizationBase(SourcedBase):
         default=None,
         min_length=2,
         max_length=8,
-        regex=r"^[0-9]+$",
+        schema_extra={"pattern": r"^[0-9]+$"},
         index=True,
         title="Amtlicher Schlüssel (AGS)",
     )

@@ -11,7 +11,10 @@ class PersonBase(SourcedBase):
     family_name: str = Field(min_length=1, max_length=100, index=True, title="Nachname")
     function: str | None = Field(default=None, max_length=NAME_MAX, title="Funktion")
     email: str | None = Field(
-        default=None, max_length=NAME_MAX, regex=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", title="E-Mail"
+        default=None,
+        max_length=NAME_MAX,
+        schema_extra={"pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$"},
+        title="E-Mail",
     )
     organization_id: int | None = Field(
         default=None, foreign_key="organization.id", index=True, title="Organisation"

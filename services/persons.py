@@ -25,7 +25,7 @@ def list_persons(
     statement = (
         select(Person, Organization.name)
         .join(Organization, col(Person.organization_id) == Organization.id, isouter=True)
-        .order_by(Person.family_name, Person.given_name)
+        .order_by(col(Person.family_name), col(Person.given_name))
     )
     if not include_archived:
         statement = statement.where(col(Person.archived).is_(False))

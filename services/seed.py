@@ -43,7 +43,7 @@ from services import (
     topic_fields,
 )
 from services.actor import SEED_ACTOR, Actor
-from services.write import find_one
+from services.write import find_one, get_row, key, table_name
 
 SEED_DIR = DATA_DIR / "seed"
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -92,7 +92,7 @@ class _Loader:
         if existing is not None:
             return existing
         row = create(session=self.session, actor=self.actor, data=data, **kwargs)
-        table = model.__tablename__  # type: ignore[attr-defined]
+        table = table_name(model)
         self.report.created[table] = self.report.created.get(table, 0) + 1
         return row
 
@@ -123,7 +123,7 @@ class _Loader:
             org = self._ensure(
                 Organization, {"name": rec["name"]}, organizations.create_organization, data
             )
-            self.orgs[rec["key"]] = org.id  # type: ignore[assignment]
+            self.orgs[rec["key"]] = key(org)
 
     def _persons(self) -> None:
         for rec in self._read("persons"):
@@ -137,7 +137,7 @@ class _Loader:
             }
             lookup = {"given_name": rec.get("given_name"), "family_name": rec["family_name"]}
             person = self._ensure(Person, lookup, persons.create_person, data)
-            self.persons[rec["key"]] = person.id  # type: ignore[assignment]
+            self.persons[rec["key"]] = key(person)
 
     def _topic_fields(self) -> None:
         for rec in self._read("topic_fields"):
@@ -150,7 +150,7 @@ class _Loader:
             topic = self._ensure(
                 TopicField, {"name": rec["name"]}, topic_fields.create_topic_field, data
             )
-            self.topic_fields[rec["key"]] = topic.id  # type: ignore[assignment]
+            self.topic_fields[rec["key"]] = key(topic)
 
     def _participations(self) -> None:
         for rec in self._read("participations"):
@@ -188,8 +188,8 @@ class _Loader:
             committee = self._ensure(
                 Committee, {"name": rec["name"]}, committees.create_committee, data
             )
-            self.committees[rec["key"]] = committee.id  # type: ignore[assignment]
-            self._memberships(committee.id, rec.get("memberships") or [])  # type: ignore[arg-type]
+            self.committees[rec["key"]] = key(committee)
+            self._memberships(key(committee), rec.get("memberships") or [])
 
     def _memberships(self, committee_id: int, records: list[dict[str, Any]]) -> None:
         by_person: dict[str, int] = {}
@@ -208,7 +208,7 @@ class _Loader:
             }
             lookup = {k: data[k] for k in ("committee_id", "person_id", "role", "start_date")}
             membership = self._ensure(Membership, lookup, committees.add_membership, data)
-            by_person[rec["person"]] = membership.id  # type: ignore[assignment]
+            by_person[rec["person"]] = key(membership)
 
     def _meetings(self) -> None:
         for rec in self._read("meetings"):
@@ -241,17 +241,17 @@ class _Loader:
                 data,
             )
             for attendance in rec.get("attendance") or []:
-                self._attendance(meeting.id, attendance)  # type: ignore[arg-type]
+                self._attendance(key(meeting), attendance)
             for item in rec.get("agenda") or []:
-                self._agenda_item(meeting.id, item)  # type: ignore[arg-type]
+                self._agenda_item(key(meeting), item)
             for decision in rec.get("decisions") or []:
-                self._decision(meeting.id, None, decision)  # type: ignore[arg-type]
+                self._decision(key(meeting), None, decision)
             if target == MeetingState.CLOSED:
                 meetings.change_meeting_state(
                     session=self.session,
                     actor=self.actor,
-                    row_id=meeting.id,
-                    state=target,  # type: ignore[arg-type]
+                    row_id=key(meeting),
+                    state=target,
                 )
 
     def _attendance(self, meeting_id: int, rec: dict[str, Any]) -> None:
@@ -299,8 +299,11 @@ class _Loader:
             "follow_up_status": rec.get("follow_up_status", "open"),
             "source": self._source(rec),
         }
-        meeting = self.session.get(Meeting, meeting_id)
-        lookup = {"committee_id": meeting.committee_id, "reference": rec["reference"]}  # type: ignore[union-attr]
+
+        lookup = {
+            "committee_id": get_row(self.session, Meeting, meeting_id).committee_id,
+            "reference": rec["reference"],
+        }
         decision = self._ensure(Decision, lookup, decisions.record_decision, data)
         for note in rec.get("notes") or []:
             note_data = {
@@ -316,7 +319,7 @@ class _Loader:
             decisions.update_decision(
                 session=self.session,
                 actor=self.actor,
-                row_id=decision.id,  # type: ignore[arg-type]
+                row_id=key(decision),
                 data={"follow_up_status": rec["follow_up_status"]},
             )
 
@@ -352,12 +355,12 @@ class _Loader:
                 Agreement, {"title": rec["title"]}, agreements.create_agreement, data
             )
             for party in rec.get("parties") or []:
-                self._party(agreement.id, party)  # type: ignore[arg-type]
+                self._party(key(agreement), party)
             if target_state != data["state"]:
                 agreements.update_agreement(
                     session=self.session,
                     actor=self.actor,
-                    row_id=agreement.id,  # type: ignore[arg-type]
+                    row_id=key(agreement),
                     data={"state": target_state},
                 )
 

@@ -71,7 +71,7 @@ def list_participations(session: Session, *, include_archived: bool = False) -> 
         select(Participation, Organization.name, TopicField.name)
         .join(Organization, col(Participation.organization_id) == Organization.id)
         .join(TopicField, col(Participation.topic_field_id) == TopicField.id)
-        .order_by(TopicField.number, Organization.name)
+        .order_by(col(TopicField.number), col(Organization.name))
     )
     if not include_archived:
         statement = statement.where(col(Participation.archived).is_(False))

@@ -25,7 +25,7 @@ from services.validation import validate
 
 RowT = TypeVar("RowT", bound=SQLModel)
 # An invariant check sees the validated values and, on updates, the stored row.
-Check = Callable[[Session, Any, Any], None]
+Check = Callable[[Session, Any, Any], object]
 
 BOOKKEEPING = {"id", "created_at", "created_by", "updated_at", "updated_by", "version", "archived"}
 
@@ -65,11 +65,23 @@ def transaction(session: Session) -> Iterator[Session]:
         raise
 
 
+def table_name(model: type[SQLModel]) -> str:
+    """The table behind a model class (the entity name in the audit trail)."""
+    return str(model.__table__.name)  # type: ignore[attr-defined]
+
+
+def key(row: SQLModel) -> int:
+    """The primary key of a stored row (stored rows always have one)."""
+    row_id = row.id  # type: ignore[attr-defined]
+    assert row_id is not None, "row is not flushed yet"
+    return int(row_id)
+
+
 def get_row(session: Session, model: type[RowT], row_id: int | None, field: str = "id") -> RowT:
     """Load a row or raise a German NotFoundError naming what is missing."""
     row = session.get(model, row_id) if row_id is not None else None
     if row is None:
-        label = ENTITY_LABELS.get(model.__tablename__, model.__name__)  # type: ignore[attr-defined]
+        label = ENTITY_LABELS.get(table_name(model), model.__name__)
         raise NotFoundError(f"{label} mit der Nummer {row_id} gibt es nicht.", field)
     return row
 
@@ -82,7 +94,7 @@ def require_active(
         return None
     row = get_row(session, model, row_id, field)
     if getattr(row, "archived", False):
-        label = ENTITY_LABELS.get(model.__tablename__, model.__name__)  # type: ignore[attr-defined]
+        label = ENTITY_LABELS.get(table_name(model), model.__name__)
         raise DomainError(
             f"{label} Nr. {row_id} ist archiviert und kann nicht gewählt werden.", field
         )
@@ -243,7 +255,7 @@ def _audit(
     session.add(
         AuditEvent(
             actor=actor.username,
-            entity=row.__tablename__,  # type: ignore[attr-defined]
+            entity=table_name(type(row)),
             entity_id=row.id,  # type: ignore[attr-defined]
             action=action,
             changes=changes,
