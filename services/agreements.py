@@ -162,15 +162,13 @@ class AgreementStatus:
     def sentences(self) -> list[str]:
         """German status lines such as "2 von 5 Zustimmungen ausstehend"."""
         lines: list[str] = []
-        if self.approvals_total:
-            if self.approvals_outstanding:
-                lines.append(
-                    f"{self.approvals_outstanding} von {self.approvals_total} Zustimmungen ausstehend"
-                )
-            else:
-                lines.append(f"alle {self.approvals_total} Zustimmungen liegen vor")
-            if self.approvals_refused:
-                lines.append(f"{self.approvals_refused} Zustimmung(en) abgelehnt")
+        total = self.approvals_total
+        if self.approvals_outstanding:
+            lines.append(f"{self.approvals_outstanding} von {total} Zustimmungen ausstehend")
+        if self.approvals_refused:
+            lines.append(f"{self.approvals_refused} von {total} Zustimmungen abgelehnt")
+        if total and not (self.approvals_outstanding or self.approvals_refused):
+            lines.append(f"alle {total} Zustimmungen liegen vor")
         if self.days_late:
             lines.append(
                 f"Zieltermin {format_date(self.target_date)} um {self.days_late} Tage überschritten"
@@ -181,20 +179,23 @@ class AgreementStatus:
 def agreement_status(
     session: Session, agreement_id: int, today: date | None = None
 ) -> AgreementStatus:
-    """Count approvals and measure the delay against the target date.
-
-    The agreement takes effect with its last approval; until then, today counts.
-    """
+    """Count approvals and measure the delay against the target date."""
     today = today or date.today()
     agreement = get_row(session, Agreement, agreement_id)
     approvals = _approvals_of(session, agreement_id)
     outstanding = [a for a in approvals if a.state == ApprovalState.PENDING]
     refused = [a for a in approvals if a.state == ApprovalState.REFUSED]
     dated = [a.decided_on for a in approvals if a.decided_on is not None]
-    effective_on = None
-    if not outstanding and not refused and agreement.state != AgreementState.FAILED:
-        effective_on = max(dated, default=agreement.concluded_on)
-    reference = effective_on or (None if agreement.state == AgreementState.FAILED else today)
+    settled = not outstanding and not refused
+    # An agreement takes effect with its last approval; until then the delay grows daily.
+    effective = agreement.state in (AgreementState.IN_FORCE, AgreementState.ENDED) or (
+        settled and agreement.state in (AgreementState.AGREED, AgreementState.AWAITING_APPROVAL)
+    )
+    effective_on = max(dated, default=agreement.concluded_on) if effective else None
+    if agreement.state == AgreementState.FAILED:
+        reference = None
+    else:
+        reference = effective_on if effective else today
     days_late = None
     if agreement.target_date and reference and reference > agreement.target_date:
         days_late = (reference - agreement.target_date).days

@@ -1,0 +1,210 @@
+"""Vereinbarungen: parties, who represents whom, approvals and the derived status."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from models import Agreement, AgreementParty, Approval
+from services import agreements
+from services.actor import Actor
+from services.errors import DomainError
+from tests.conftest import (
+    ACTOR,
+    make_agenda_item,
+    make_agreement,
+    make_committee,
+    make_meeting,
+    make_org,
+    make_party,
+)
+
+
+def approve(
+    session: Session, agreement: Agreement, party: AgreementParty, **overrides: Any
+) -> Approval:
+    data = {"party_id": party.id, "approving_body_name": "Stadtrat", **overrides}
+    return agreements.add_approval(
+        session=session, actor=ACTOR, agreement_id=agreement.id, data=data
+    )
+
+
+def test_party_once_per_agreement_and_not_represented_by_itself(session: Session) -> None:
+    agreement = make_agreement(session)
+    leipzig = make_org(session, name="Stadt Leipzig", kind="district_free_city")
+    lecos = make_org(session, name="Lecos GmbH", kind="it_provider")
+    party = make_party(
+        session, agreement, leipzig, role="founding_shareholder", represented_by_id=lecos.id
+    )
+    assert party.represented_by_id == lecos.id
+    with pytest.raises(DomainError, match="bereits beteiligt") as info:
+        make_party(session, agreement, leipzig)
+    assert info.value.field == "organization_id"
+    with pytest.raises(DomainError) as info:
+        make_party(
+            session, make_agreement(session, title="Andere"), leipzig, represented_by_id=leipzig.id
+        )
+    assert info.value.field == "represented_by_id"
+
+
+def test_approval_only_for_a_party_of_that_agreement(session: Session) -> None:
+    komm24, other = make_agreement(session), make_agreement(session, title="Andere Vereinbarung")
+    foreign_party = make_party(session, other)
+    with pytest.raises(DomainError, match="keine Partei dieser Vereinbarung") as info:
+        approve(session, komm24, foreign_party)
+    assert info.value.field == "party_id"
+
+
+def test_approving_body_is_a_committee_or_a_name_never_both(session: Session) -> None:
+    agreement = make_agreement(session)
+    party = make_party(session, agreement)
+    council = make_committee(session, name="Ratsversammlung Leipzig", kind="council")
+    with pytest.raises(DomainError, match="genau eines"):
+        approve(session, agreement, party, approving_committee_id=council.id)
+    with pytest.raises(DomainError, match="genau eines"):
+        approve(session, agreement, party, approving_body_name="  ")
+    assert approve(
+        session, agreement, party, approving_body_name=None, approving_committee_id=council.id
+    )
+
+
+def test_pending_approval_has_no_date(session: Session) -> None:
+    agreement = make_agreement(session)
+    party = make_party(session, agreement)
+    with pytest.raises(DomainError) as info:
+        approve(session, agreement, party, state="pending", decided_on=date(2019, 9, 4))
+    assert info.value.field == "decided_on"
+
+
+def test_linked_decision_must_come_from_the_approving_committee(session: Session) -> None:
+    council, other = (
+        make_committee(session, name="Ratsversammlung", kind="council"),
+        make_committee(session, name="AG"),
+    )
+    meeting = make_meeting(session, other)
+    from services.decisions import record_decision
+
+    decision = record_decision(
+        session=session,
+        actor=ACTOR,
+        data={
+            "meeting_id": meeting.id,
+            "agenda_item_id": make_agenda_item(session, meeting).id,
+            "reference": "X",
+            "text": "Zustimmung",
+        },
+    )
+    agreement = make_agreement(session)
+    party = make_party(session, agreement)
+    with pytest.raises(DomainError, match="nicht vom zustimmenden Gremium") as info:
+        approve(
+            session,
+            agreement,
+            party,
+            approving_body_name=None,
+            approving_committee_id=council.id,
+            state="granted",
+            decided_on=date(2019, 9, 4),
+            decision_id=decision.id,
+        )
+    assert info.value.field == "decision_id"
+
+
+def test_in_force_is_refused_while_approvals_are_outstanding(
+    session: Session, actor: Actor
+) -> None:
+    agreement = make_agreement(session, state="awaiting_approval")
+    party = make_party(session, agreement)
+    approval = approve(session, agreement, party)
+    with pytest.raises(DomainError, match="1 Zustimmung") as info:
+        agreements.update_agreement(
+            session=session, actor=actor, row_id=agreement.id, data={"state": "in_force"}
+        )
+    assert info.value.field == "state"
+    agreements.update_approval(
+        session=session,
+        actor=actor,
+        row_id=approval.id,
+        data={"state": "granted", "decided_on": date(2019, 9, 4)},
+    )
+    assert agreements.update_agreement(
+        session=session, actor=actor, row_id=agreement.id, data={"state": "in_force"}
+    )
+
+
+def test_status_in_words_counts_outstanding_and_days_late(session: Session, actor: Actor) -> None:
+    agreement = make_agreement(
+        session,
+        concluded_on=date(2019, 4, 9),
+        target_date=date(2019, 7, 1),
+        state="awaiting_approval",
+    )
+    approvals = [
+        approve(session, agreement, make_party(session, agreement, _n=str(n))) for n in range(5)
+    ]
+    for approval in approvals[:3]:
+        agreements.update_approval(
+            session=session,
+            actor=actor,
+            row_id=approval.id,
+            data={"state": "granted", "decided_on": date(2019, 6, 20)},
+        )
+    status = agreements.agreement_status(session, agreement.id, today=date(2019, 8, 1))
+    assert status.sentences() == [
+        "2 von 5 Zustimmungen ausstehend",
+        "Zieltermin 01.07.2019 um 31 Tage überschritten",
+    ]
+    for approval in approvals[3:]:
+        agreements.update_approval(
+            session=session,
+            actor=actor,
+            row_id=approval.id,
+            data={"state": "granted", "decided_on": date(2019, 9, 4)},
+        )
+    status = agreements.agreement_status(session, agreement.id, today=date(2026, 11, 28))
+    # Effective with the last approval (Leipzig, 04.09.2019): 65 days after the target, not counting today.
+    assert status.effective_on == date(2019, 9, 4)
+    assert status.sentences() == [
+        "alle 5 Zustimmungen liegen vor",
+        "Zieltermin 01.07.2019 um 65 Tage überschritten",
+    ]
+
+
+def test_status_on_time_and_refused(session: Session, actor: Actor) -> None:
+    agreement = make_agreement(session, target_date=date(2030, 1, 1))
+    party = make_party(session, agreement)
+    approval = approve(session, agreement, party)
+    agreements.update_approval(
+        session=session,
+        actor=actor,
+        row_id=approval.id,
+        data={"state": "refused", "decided_on": date(2026, 1, 1)},
+    )
+    status = agreements.agreement_status(session, agreement.id, today=date(2026, 2, 1))
+    assert status.sentences() == ["1 von 1 Zustimmungen abgelehnt"]
+    assert status.days_late is None
+
+
+def test_failed_agreement_is_never_late(session: Session, actor: Actor) -> None:
+    agreement = make_agreement(session, target_date=date(2019, 7, 1), state="failed")
+    assert (
+        agreements.agreement_status(session, agreement.id, today=date(2026, 1, 1)).days_late is None
+    )
+
+
+def test_list_agreements_shows_parties_and_status(session: Session) -> None:
+    agreement = make_agreement(
+        session,
+        title="Gründung der KOMM24 GmbH",
+        target_date=date(2019, 7, 1),
+        concluded_on=date(2019, 4, 9),
+    )
+    make_party(
+        session,
+        agreement,
+        make_org(session, name="Stadt Leipzig", short_name="Leipzig", kind="district_free_city"),
+    )
+    frame = agreements.list_agreements(session, today=date(2019, 7, 11))
+    assert frame.loc[0, "parties"] == "Leipzig"
+    assert frame.loc[0, "status"] == "Zieltermin 01.07.2019 um 10 Tage überschritten"
