@@ -208,3 +208,25 @@ def test_list_agreements_shows_parties_and_status(session: Session) -> None:
     frame = agreements.list_agreements(session, today=date(2019, 7, 11))
     assert frame.loc[0, "parties"] == "Leipzig"
     assert frame.loc[0, "status"] == "Zieltermin 01.07.2019 um 10 Tage überschritten"
+
+
+def test_parties_and_approvals_cannot_be_moved(session: Session, actor: Actor) -> None:
+    agreement, other = make_agreement(session), make_agreement(session, title="Andere")
+    party, second = make_party(session, agreement, _n="A"), make_party(session, agreement, _n="B")
+    with pytest.raises(DomainError) as info:
+        agreements.update_party(
+            session=session, actor=actor, row_id=party.id, data={"agreement_id": other.id}
+        )
+    assert info.value.field == "agreement_id"
+    approval = approve(session, agreement, party)
+    with pytest.raises(DomainError) as info:
+        agreements.update_approval(
+            session=session, actor=actor, row_id=approval.id, data={"party_id": second.id}
+        )
+    assert info.value.field == "party_id"
+
+
+def test_agreement_meeting_must_exist(session: Session) -> None:
+    with pytest.raises(DomainError) as info:
+        make_agreement(session, meeting_id=999)
+    assert info.value.field == "meeting_id"

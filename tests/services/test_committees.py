@@ -158,3 +158,21 @@ def test_composition_lists_members_valid_on_the_day_chair_first(session: Session
     assert current.iloc[0]["role"] == "Vorsitz"
     assert current.iloc[0]["on_behalf_of"] == "Land M-V"
     assert committees.voting_members_on(session, body.id, date(2017, 1, 1))[0].person_id is not None
+
+
+def test_deputy_member_cannot_stand_in_for_itself(session: Session, actor: Actor) -> None:
+    body = make_committee(session)
+    member = make_membership(session, body, _n=1)
+    deputy = make_membership(
+        session, body, role="deputy_member", deputy_of_id=member.id, voting_right=False, _n=2
+    )
+    with pytest.raises(DomainError, match="andere Mitgliedschaft"):
+        committees.update_membership(
+            session=session, actor=actor, row_id=deputy.id, data={"deputy_of_id": deputy.id}
+        )
+
+
+def test_host_organization_must_exist(session: Session) -> None:
+    with pytest.raises(DomainError) as info:
+        make_committee(session, host_organization_id=999)
+    assert info.value.field == "host_organization_id"

@@ -239,3 +239,17 @@ def test_overdue_decisions_exclude_done_and_future(session: Session, actor: Acto
     overdue = decisions.overdue_decisions(session, today=date(2020, 3, 1))
     assert overdue["reference"].tolist() == ["A"]
     assert overdue["days_overdue"].tolist() == [30]
+
+
+def test_decision_cannot_move_to_another_meeting(session: Session, actor: Actor) -> None:
+    body = make_committee(session)
+    meeting, other = make_meeting(session, body), make_meeting(session, body)
+    decision = decide(session, meeting, make_agenda_item(session, meeting).id)
+    with pytest.raises(DomainError) as info:
+        decisions.update_decision(
+            session=session,
+            actor=actor,
+            row_id=decision.id,
+            data={"meeting_id": other.id, "agenda_item_id": make_agenda_item(session, other).id},
+        )
+    assert info.value.field == "meeting_id"

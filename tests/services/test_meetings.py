@@ -183,3 +183,33 @@ def test_list_meetings_newest_first_with_cancelled_state(session: Session, actor
     frame = meetings.list_meetings(session, committee_id=body.id)
     assert frame["number"].tolist() == [2, 1]
     assert frame["state"].tolist() == ["abgesagt", "geplant"]
+
+
+def test_links_of_meetings_and_items_cannot_be_moved(session: Session, actor: Actor) -> None:
+    body, other = make_committee(session, name="A"), make_committee(session, name="B")
+    meeting, second = make_meeting(session, body), make_meeting(session, body)
+    with pytest.raises(DomainError) as info:
+        meetings.update_meeting(
+            session=session, actor=actor, row_id=meeting.id, data={"committee_id": other.id}
+        )
+    assert info.value.field == "committee_id"
+    item = make_agenda_item(session, meeting)
+    with pytest.raises(DomainError) as info:
+        meetings.update_agenda_item(
+            session=session, actor=actor, row_id=item.id, data={"meeting_id": second.id}
+        )
+    assert info.value.field == "meeting_id"
+
+
+def test_meeting_with_agenda_cannot_become_a_circulation(session: Session, actor: Actor) -> None:
+    meeting = make_meeting(session, make_committee(session))
+    make_agenda_item(session, meeting)
+    with pytest.raises(DomainError) as info:
+        meetings.update_meeting(
+            session=session, actor=actor, row_id=meeting.id, data={"kind": "circulation"}
+        )
+    assert info.value.field == "kind"
+    empty = make_meeting(session, make_committee(session, name="Leer"))
+    assert meetings.update_meeting(
+        session=session, actor=actor, row_id=empty.id, data={"kind": "circulation"}
+    )
