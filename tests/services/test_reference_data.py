@@ -9,7 +9,9 @@ from models.db import DATA_DIR
 
 def official_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
-    with (DATA_DIR / "gemeindeverzeichnis" / "AuszugGV4QAktuell.csv").open(encoding="utf-8-sig") as handle:
+    with (DATA_DIR / "gemeindeverzeichnis" / "AuszugGV4QAktuell.csv").open(
+        encoding="utf-8-sig"
+    ) as handle:
         for row in csv.DictReader(handle):
             if row["satzart"] == "10":
                 keys[row["land"]] = row["gemeindename"]
