@@ -7,7 +7,7 @@ from services.agreements import list_agreements
 from services.committees import list_committees
 from services.decisions import overdue_decisions
 from ui.db import session_scope
-from ui.format import german_table
+from ui.tables import show_table
 
 st.title("Übersicht")
 st.caption(
@@ -25,45 +25,28 @@ left.metric("Gremien", len(committees))
 middle.metric("Vereinbarungen", len(agreements))
 right.metric("überfällige Beschlüsse", len(overdue))
 
+committees["source"] = committees["source"].map(
+    lambda source: "Demo" if source == DEMO_SOURCE else "belegt"
+)
+
 st.subheader("Gremien")
-if committees.empty:
-    st.info("Noch keine Gremien erfasst.")
-else:
-    committees["source"] = committees["source"].map(
-        lambda s: "Demo" if s == DEMO_SOURCE else "belegt"
-    )
-    st.dataframe(
-        german_table(
-            committees,
-            ["name", "kind", "state", "host", "members", "meetings", "source"],
-            {"state": "Bundesland"},
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+show_table(
+    committees,
+    ["name", "kind", "state", "host", "members", "meetings", "source"],
+    labels={"state": "Bundesland"},
+    empty="Noch keine Gremien erfasst.",
+)
 
 st.subheader("Vereinbarungen")
-if agreements.empty:
-    st.info("Noch keine Vereinbarungen erfasst.")
-else:
-    st.dataframe(
-        german_table(
-            agreements,
-            ["title", "kind", "state", "parties", "concluded_on", "target_date", "status"],
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+show_table(
+    agreements,
+    ["title", "kind", "state", "parties", "concluded_on", "target_date", "status"],
+    empty="Noch keine Vereinbarungen erfasst.",
+)
 
 st.subheader("Überfällige Beschlüsse")
-if overdue.empty:
-    st.success("Keine Beschlüsse mit überschrittener Frist.")
-else:
-    st.dataframe(
-        german_table(
-            overdue,
-            ["committee", "reference", "text", "responsible", "due_date", "days_overdue", "status"],
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+show_table(
+    overdue,
+    ["committee", "reference", "text", "responsible", "due_date", "days_overdue", "status"],
+    empty="Keine Beschlüsse mit überschrittener Frist.",
+)

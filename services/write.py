@@ -1,8 +1,8 @@
 """The one write path: every command validates, checks, writes and audits in one transaction.
 
-Entity services call `create_record`, `update_record`, `archive_record` and
-`restore_record` with their schema and their invariant check; nothing else
-in the code base adds, changes or removes domain rows.
+Entity services describe their commands with `EntityCommands` (schemas plus
+invariant check); commands that write several rows at once use `transaction`
+with `add_row` and `apply_changes`. Nothing else adds or changes domain rows.
 """
 
 from collections.abc import Callable, Iterator
@@ -147,41 +147,17 @@ def update_record(
     return row
 
 
-def archive_record(
+def set_archived(
     *,
-    session: Session,
-    actor: Actor,
-    model: type[RowT],
-    row_id: int,
-    expected_version: int | None = None,
-    check: Check | None = None,
-) -> RowT:
-    """Archive instead of deleting: a normal user action never removes a record."""
-    return _set_archived(session, actor, model, row_id, True, expected_version, check)
-
-
-def restore_record(
-    *,
-    session: Session,
-    actor: Actor,
-    model: type[RowT],
-    row_id: int,
-    expected_version: int | None = None,
-    check: Check | None = None,
-) -> RowT:
-    """Bring an archived record back."""
-    return _set_archived(session, actor, model, row_id, False, expected_version, check)
-
-
-def _set_archived(
     session: Session,
     actor: Actor,
     model: type[RowT],
     row_id: int,
     archived: bool,
-    expected_version: int | None,
-    check: Check | None,
+    expected_version: int | None = None,
+    check: Check | None = None,
 ) -> RowT:
+    """Archive (or restore) instead of deleting: a normal user action never removes a record."""
     with transaction(session):
         row = get_row(session, model, row_id)
         if check:
@@ -344,11 +320,12 @@ class EntityCommands(Generic[RowT]):
         self, *, session: Session, actor: Actor, row_id: int, expected_version: int | None = None
     ) -> RowT:
         """Archive one record (never a hard delete)."""
-        return archive_record(
+        return set_archived(
             session=session,
             actor=actor,
             model=self.model,
             row_id=row_id,
+            archived=True,
             expected_version=expected_version,
             check=self.archive_check,
         )
@@ -357,10 +334,11 @@ class EntityCommands(Generic[RowT]):
         self, *, session: Session, actor: Actor, row_id: int, expected_version: int | None = None
     ) -> RowT:
         """Restore one archived record."""
-        return restore_record(
+        return set_archived(
             session=session,
             actor=actor,
             model=self.model,
             row_id=row_id,
+            archived=False,
             expected_version=expected_version,
         )
