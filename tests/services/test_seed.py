@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from models import (
     Agreement,
@@ -149,3 +149,16 @@ def test_loading_twice_changes_nothing(seeded: Session) -> None:
 
 def test_empty_database_has_no_data(session: Session) -> None:
     assert not has_data(session)
+
+
+def test_every_record_written_by_the_commands_has_its_audit_event(seeded: Session) -> None:
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name == "audit_event":
+            continue
+        rows = seeded.exec(select(func.count()).select_from(table)).one()
+        created = seeded.exec(
+            select(func.count(func.distinct(AuditEvent.entity_id))).where(
+                AuditEvent.entity == table.name, AuditEvent.action == "create"
+            )
+        ).one()
+        assert rows == created, table.name
