@@ -5,6 +5,7 @@ from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from models import (
@@ -22,6 +23,7 @@ from models.enums import DecisionResult, FollowUpStatus, MajorityRule, MeetingKi
 from services.actor import Actor
 from services.errors import DomainError
 from services.meetings import editable_meeting, voting_present
+from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
 from services.validation import validate
 from services.write import (
@@ -262,3 +264,104 @@ def overdue_decisions(session: Session, today: date | None = None) -> pd.DataFra
             "status",
         ],
     )
+
+
+DECISION_COLUMNS = [
+    "id",
+    "committee_id",
+    "committee",
+    "meeting_id",
+    "meeting_start",
+    "reference",
+    "kind",
+    "text",
+    "result",
+    "responsible_id",
+    "responsible",
+    "due_date",
+    "status",
+    "overdue",
+]
+
+
+def list_decisions(
+    session: Session,
+    *,
+    committee_id: int | None = None,
+    statuses: list[FollowUpStatus] | None = None,
+    responsible_id: int | None = None,
+    overdue_only: bool = False,
+    search: str | None = None,
+    today: date | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+    offset: int = 0,
+) -> Page:
+    """Decisions across committees for the Beschlusskontrolle, most urgent first."""
+    today = today or date.today()
+    open_states = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]
+    statement = (
+        select(Decision, Committee.name, Organization.name, Meeting.start)
+        .join(Committee, col(Decision.committee_id) == Committee.id)
+        .join(Meeting, col(Decision.meeting_id) == Meeting.id)
+        .join(
+            Organization,
+            col(Decision.responsible_organization_id) == Organization.id,
+            isouter=True,
+        )
+        .where(col(Decision.archived).is_(False))
+        # Overdue first, then by due date, then newest meeting.
+        .order_by(
+            case(
+                (
+                    (col(Decision.due_date) < today)
+                    & col(Decision.follow_up_status).in_(open_states),
+                    0,
+                ),
+                else_=1,
+            ),
+            col(Decision.due_date).is_(None),
+            col(Decision.due_date),
+            col(Meeting.start).desc(),
+        )
+    )
+    if committee_id is not None:
+        statement = statement.where(Decision.committee_id == committee_id)
+    if statuses:
+        statement = statement.where(col(Decision.follow_up_status).in_(statuses))
+    if responsible_id is not None:
+        statement = statement.where(Decision.responsible_organization_id == responsible_id)
+    if overdue_only:
+        statement = statement.where(
+            col(Decision.due_date) < today, col(Decision.follow_up_status).in_(open_states)
+        )
+    if search:
+        pattern = f"%{search.strip()}%"
+        statement = statement.where(
+            col(Decision.reference).ilike(pattern) | col(Decision.text).ilike(pattern)
+        )
+
+    def to_row(row: Any) -> dict[str, Any]:
+        decision, committee_name, responsible, meeting_start = row
+        overdue = bool(
+            decision.due_date
+            and decision.due_date < today
+            and decision.follow_up_status in open_states
+        )
+        return {
+            "id": decision.id,
+            "committee_id": decision.committee_id,
+            "committee": committee_name,
+            "meeting_id": decision.meeting_id,
+            "meeting_start": meeting_start,
+            "reference": decision.reference,
+            "kind": decision.kind.label,
+            "text": decision.text,
+            "result": decision.result.label if decision.result else "",
+            "responsible_id": decision.responsible_organization_id,
+            "responsible": responsible,
+            "due_date": decision.due_date,
+            "status": decision.follow_up_status.label,
+            "overdue": overdue,
+        }
+
+    return fetch_page(session, statement, to_row, DECISION_COLUMNS, limit=limit, offset=offset)

@@ -52,3 +52,13 @@ def _format_cell(value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return value
+
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text: str | None) -> str:
+    """User text made safe for st.markdown: shown literally, never as Markdown or HTML."""
+    if not text:
+        return ""
+    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in text)

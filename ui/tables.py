@@ -1,8 +1,11 @@
-"""Tables as every page shows them: German headers, German dates, a clear empty state."""
+"""Tables as every page shows them: German headers and dates, paging, a clear empty state."""
+
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from services.paging import DEFAULT_PAGE_SIZE, Page
 from ui.format import german_table
 
 
@@ -15,6 +18,49 @@ def show_table(
 ) -> None:
     """Render `columns` of a service DataFrame, or the `empty` message when it has no rows."""
     if frame.empty:
-        st.info(empty)
+        st.info(empty, icon=":material/info:")
         return
     st.dataframe(german_table(frame, columns, labels), hide_index=True, width="stretch")
+
+
+def pick_table(
+    frame: pd.DataFrame,
+    columns: list[str],
+    *,
+    key: str,
+    empty: str,
+    labels: dict[str, str] | None = None,
+) -> int | None:
+    """A table whose rows can be selected; returns the `id` of the selected row."""
+    if frame.empty:
+        st.info(empty, icon=":material/info:")
+        return None
+    event = st.dataframe(
+        german_table(frame, columns, labels),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    rows = event.selection.rows if event else []  # type: ignore[union-attr]
+    return int(frame.iloc[rows[0]]["id"]) if rows else None
+
+
+def paged(
+    fetch: Callable[[int, int], Page],
+    *,
+    key: str,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> Page:
+    """Fetch the page the user chose; the pager shows only when there is more than one."""
+    current = int(st.session_state.get(f"{key}.page", 1) or 1)
+    page = fetch(page_size, (current - 1) * page_size)
+    if page.page_count > 1:
+        chosen = st.pagination(
+            page.page_count, default=min(current, page.page_count), key=f"{key}.page"
+        )
+        if chosen != current:
+            page = fetch(page_size, (chosen - 1) * page_size)
+        st.caption(f"{page.total} Einträge, Seite {chosen} von {page.page_count}")
+    return page
