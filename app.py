@@ -2,14 +2,32 @@
 
 import streamlit as st
 
+from ui.links import PAGES
+
 st.set_page_config(page_title="Kooperationsraum", page_icon=":material/hub:", layout="wide")
+
+
+def page(noun: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
+    return st.Page(PAGES[noun], title=title, icon=icon, url_path=url_path, default=default)
+
 
 navigation = st.navigation(
     {
         "Arbeitsraum": [
-            st.Page(
-                "pages/overview.py", title="Übersicht", icon=":material/dashboard:", default=True
-            ),
+            page("overview", "Übersicht", ":material/dashboard:", "uebersicht", default=True),
+            page("decisions", "Beschlüsse", ":material/task_alt:", "beschluesse"),
+        ],
+        "Gremienarbeit": [
+            page("committees", "Gremien", ":material/groups:", "gremien"),
+            page("meetings", "Sitzungen", ":material/event:", "sitzungen"),
+            page("agreements", "Vereinbarungen", ":material/handshake:", "vereinbarungen"),
+        ],
+        "Verzeichnis": [
+            page("organizations", "Organisationen", ":material/account_balance:", "organisationen"),
+            page("persons", "Personen", ":material/person:", "personen"),
+        ],
+        "Verwaltung": [
+            page("audit", "Änderungsprotokoll", ":material/history:", "aenderungsprotokoll"),
         ],
     }
 )

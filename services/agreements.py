@@ -5,8 +5,11 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
 
 from models import (
     Agreement,
@@ -25,9 +28,11 @@ from models import (
 )
 from models.enums import AgreementState, ApprovalState
 from services.actor import Actor
+from services.decisions import meeting_label
 from services.errors import DomainError
+from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
-from services.write import EntityCommands, find_one, get_row, require_active
+from services.write import EntityCommands, find_one, get_row, key, require_active
 
 OPEN_APPROVAL_STATES = (ApprovalState.PENDING, ApprovalState.REFUSED)
 
@@ -188,8 +193,13 @@ def agreement_status(
     dated = [a.decided_on for a in approvals if a.decided_on is not None]
     settled = not outstanding and not refused
     # An agreement takes effect with its last approval; until then the delay grows daily.
+    # Without approvals recorded, an agreement awaiting them has not taken effect yet.
     effective = agreement.state in (AgreementState.IN_FORCE, AgreementState.ENDED) or (
-        settled and agreement.state in (AgreementState.AGREED, AgreementState.AWAITING_APPROVAL)
+        settled
+        and (
+            agreement.state == AgreementState.AGREED
+            or (agreement.state == AgreementState.AWAITING_APPROVAL and bool(approvals))
+        )
     )
     effective_on = max(dated, default=agreement.concluded_on) if effective else None
     if agreement.state == AgreementState.FAILED:
@@ -254,3 +264,376 @@ def list_agreements(
             "source",
         ],
     )
+
+
+AGREEMENT_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "state",
+    "parties",
+    "concluded_on",
+    "target_date",
+    "status",
+    "archived",
+    "source",
+]
+
+
+def search_agreements(
+    session: Session,
+    *,
+    search: str | None = None,
+    states: list[AgreementState] | None = None,
+    include_archived: bool = False,
+    today: date | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+    offset: int = 0,
+) -> Page:
+    """One page of agreements by title; parties and status in words only for that page."""
+    statement = select(Agreement).order_by(Agreement.title, col(Agreement.id))
+    if not include_archived:
+        statement = statement.where(col(Agreement.archived).is_(False))
+    if states:
+        statement = statement.where(col(Agreement.state).in_(states))
+    if search:
+        pattern = f"%{search.strip()}%"
+        statement = statement.where(
+            col(Agreement.title).ilike(pattern) | col(Agreement.subject).ilike(pattern)
+        )
+
+    def to_row(row: Any) -> dict[str, Any]:
+        agreement = row[0]
+        return {
+            "id": agreement.id,
+            "title": agreement.title,
+            "kind": agreement.kind.label,
+            "state": agreement.state.label,
+            "parties": "",
+            "concluded_on": agreement.concluded_on,
+            "target_date": agreement.target_date,
+            "status": "",
+            "archived": agreement.archived,
+            "source": agreement.source,
+        }
+
+    page = fetch_page(session, statement, to_row, AGREEMENT_COLUMNS, limit=limit, offset=offset)
+    ids = [int(i) for i in page.rows["id"]]
+    if ids:
+        names = _party_names(session, ids)
+        page.rows["parties"] = [", ".join(names.get(i, [])) for i in ids]
+        page.rows["status"] = [
+            "; ".join(agreement_status(session, i, today).sentences()) for i in ids
+        ]
+    return page
+
+
+def _party_names(session: Session, agreement_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for agreement_id, short_name, name in session.exec(
+        select(AgreementParty.agreement_id, Organization.short_name, Organization.name)
+        .join(Organization, col(AgreementParty.organization_id) == Organization.id)
+        .where(
+            col(AgreementParty.agreement_id).in_(agreement_ids),
+            col(AgreementParty.archived).is_(False),
+        )
+        .order_by(Organization.name)
+    ):
+        names.setdefault(agreement_id, []).append(short_name or name)
+    return names
+
+
+def agreement_detail(session: Session, agreement_id: int) -> dict[str, Any]:
+    """One agreement with German labels and the meeting it was agreed at."""
+    agreement = get_row(session, Agreement, agreement_id)
+    meeting = session.get(Meeting, agreement.meeting_id) if agreement.meeting_id else None
+    committee = session.get(Committee, meeting.committee_id) if meeting else None
+    return {
+        "id": agreement.id,
+        "version": agreement.version,
+        "archived": agreement.archived,
+        "title": agreement.title,
+        "kind": agreement.kind.label,
+        "kind_code": agreement.kind.value,
+        "subject": agreement.subject,
+        "concluded_on": agreement.concluded_on,
+        "target_date": agreement.target_date,
+        "ended_on": agreement.ended_on,
+        "state": agreement.state.label,
+        "state_code": agreement.state.value,
+        "conditions": agreement.conditions,
+        "meeting_id": agreement.meeting_id,
+        "meeting": (
+            f"{committee.name if committee else ''}: "
+            f"{meeting_label(meeting.number, meeting.start, meeting.title)}"
+            if meeting
+            else None
+        ),
+        "source": agreement.source,
+    }
+
+
+PARTY_COLUMNS = [
+    "id",
+    "version",
+    "organization_id",
+    "organization",
+    "role",
+    "role_code",
+    "represented_by_id",
+    "represented_by",
+    "party",
+    "archived",
+    "source",
+]
+
+
+def party_display(organization: str, represented_by: str | None) -> str:
+    """A party as the page names it: "Stadt Leipzig — vertreten durch Lecos GmbH"."""
+    return f"{organization} — vertreten durch {represented_by}" if represented_by else organization
+
+
+def agreement_parties(
+    session: Session, agreement_id: int, *, archived: bool = False
+) -> pd.DataFrame:
+    """The parties of an agreement (or its archived ones) with role and who represents them."""
+    representative = aliased(Organization)
+    statement = (
+        select(AgreementParty, Organization.name, representative.name)
+        .join(Organization, col(AgreementParty.organization_id) == Organization.id)
+        .join(
+            representative,
+            col(AgreementParty.represented_by_id) == representative.id,
+            isouter=True,
+        )
+        .where(
+            AgreementParty.agreement_id == agreement_id,
+            col(AgreementParty.archived).is_(archived),
+        )
+        .order_by(Organization.name)
+    )
+    rows = [
+        {
+            "id": party.id,
+            "version": party.version,
+            "organization_id": party.organization_id,
+            "organization": organization,
+            "role": party.role.label,
+            "role_code": party.role.value,
+            "represented_by_id": party.represented_by_id,
+            "represented_by": represented_by,
+            "party": party_display(organization, represented_by),
+            "archived": party.archived,
+            "source": party.source,
+        }
+        for party, organization, represented_by in session.exec(statement)
+    ]
+    return pd.DataFrame(rows, columns=PARTY_COLUMNS).astype({"represented_by_id": "Int64"})
+
+
+APPROVAL_COLUMNS = [
+    "id",
+    "version",
+    "party_id",
+    "party",
+    "approving_committee_id",
+    "body",
+    "state",
+    "state_code",
+    "decided_on",
+    "decision_id",
+    "decision",
+    "source",
+]
+
+
+def agreement_approvals(
+    session: Session, agreement_id: int, *, archived: bool = False
+) -> pd.DataFrame:
+    """The approvals each active party needs (or the archived ones): body, state, date, decision."""
+    statement = (
+        select(Approval, Organization.name, Committee.name, Decision.reference)
+        .join(AgreementParty, col(Approval.party_id) == AgreementParty.id)
+        .join(Organization, col(AgreementParty.organization_id) == Organization.id)
+        .join(Committee, col(Approval.approving_committee_id) == Committee.id, isouter=True)
+        .join(Decision, col(Approval.decision_id) == Decision.id, isouter=True)
+        .where(
+            AgreementParty.agreement_id == agreement_id,
+            col(AgreementParty.archived).is_(False),
+            col(Approval.archived).is_(archived),
+        )
+        .order_by(Organization.name, col(Approval.id))
+    )
+    rows = [
+        {
+            "id": approval.id,
+            "version": approval.version,
+            "party_id": approval.party_id,
+            "party": organization,
+            "approving_committee_id": approval.approving_committee_id,
+            "body": committee or approval.approving_body_name,
+            "state": approval.state.label,
+            "state_code": approval.state.value,
+            "decided_on": approval.decided_on,
+            "decision_id": approval.decision_id,
+            "decision": reference,
+            "source": approval.source,
+        }
+        for approval, organization, committee, reference in session.exec(statement)
+    ]
+    # Nullable integers: an approval without committee or decision keeps <NA>, not a float.
+    return pd.DataFrame(rows, columns=APPROVAL_COLUMNS).astype(
+        {"approving_committee_id": "Int64", "decision_id": "Int64"}
+    )
+
+
+# Milestone kinds in the order the timeline lists them.
+MILESTONE_KINDS = [
+    "vereinbart",
+    "Zieltermin",
+    "Zustimmung erteilt",
+    "Zustimmung abgelehnt",
+    "Zustimmung entfällt",
+    "Zustimmung ausstehend",
+    "wirksam",
+    "beendet",
+]
+
+
+def agreement_milestones(
+    session: Session, agreement_id: int, today: date | None = None
+) -> pd.DataFrame:
+    """The agreement's milestones (date, milestone, party, kind); undated approvals have no date."""
+    agreement = get_row(session, Agreement, agreement_id)
+    rows: list[dict[str, Any]] = []
+    if agreement.concluded_on:
+        rows.append(
+            _milestone(agreement.concluded_on, "Vereinbarung geschlossen", "", "vereinbart")
+        )
+    if agreement.target_date:
+        rows.append(_milestone(agreement.target_date, "Zieltermin", "", "Zieltermin"))
+    for approval in agreement_approvals(session, agreement_id).itertuples():
+        rows.append(
+            _milestone(
+                approval.decided_on,
+                f"Zustimmung {approval.body}",
+                str(approval.party),
+                f"Zustimmung {approval.state}",
+            )
+        )
+    effective_on = agreement_status(session, agreement_id, today).effective_on
+    if effective_on:
+        rows.append(_milestone(effective_on, "Vereinbarung wirksam", "", "wirksam"))
+    if agreement.ended_on:
+        rows.append(_milestone(agreement.ended_on, "Vereinbarung beendet", "", "beendet"))
+    frame = pd.DataFrame(rows, columns=["date", "milestone", "party", "kind"])
+    order = frame["date"].map(lambda day: (day is None or pd.isna(day), day or date.max))
+    return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _milestone(day: Any, milestone: str, party: str, kind: str) -> dict[str, Any]:
+    dated = day if isinstance(day, date) else None
+    return {"date": dated, "milestone": milestone, "party": party, "kind": kind}
+
+
+def milestone_figure(frame: pd.DataFrame) -> go.Figure:
+    """The dated milestones on a timeline: one row per kind, dates dd.mm.yyyy on hover."""
+    dated = frame[frame["date"].notna()].copy()
+    dated["day"] = pd.to_datetime(dated["date"])
+    dated["Datum"] = dated["date"].map(format_date)
+    dated["Partei"] = dated["party"].fillna("")
+    kinds = [kind for kind in MILESTONE_KINDS if kind in set(dated["kind"])]
+    figure = px.scatter(
+        dated,
+        x="day",
+        y="kind",
+        color="kind",
+        symbol="kind",
+        hover_name="milestone",
+        custom_data=["Datum", "Partei"],
+        category_orders={"kind": kinds},
+        labels={"day": "Datum", "kind": "Meilenstein"},
+    )
+    figure.update_traces(
+        marker={"size": 14},
+        hovertemplate="<b>%{hovertext}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+    )
+    figure.update_xaxes(tickformat="%d.%m.%Y", title="Datum")
+    figure.update_yaxes(title="")
+    figure.update_layout(showlegend=False, height=120 + 40 * max(len(kinds), 1))
+    return figure
+
+
+def organization_choices(
+    session: Session,
+    *,
+    search: str | None = None,
+    include: list[int | None] | None = None,
+    limit: int = 200,
+) -> dict[int, str]:
+    """Active organizations to pick from, by name; `search` narrows a long directory."""
+    statement = (
+        select(Organization.id, Organization.name)
+        .where(col(Organization.archived).is_(False))
+        .order_by(Organization.name, col(Organization.id))
+    )
+    if search:
+        pattern = f"%{search.strip()}%"
+        statement = statement.where(
+            col(Organization.name).ilike(pattern) | col(Organization.short_name).ilike(pattern)
+        )
+    choices = {int(i): name for i, name in session.exec(statement.limit(limit))}  # type: ignore[arg-type]
+    wanted = [i for i in include or [] if i is not None and i not in choices]
+    if wanted:
+        extra = select(Organization.id, Organization.name).where(col(Organization.id).in_(wanted))
+        choices.update({int(i): name for i, name in session.exec(extra)})  # type: ignore[arg-type]
+    return choices
+
+
+def organization_count(session: Session, search: str | None = None) -> int:
+    """How many active organizations match `search` (to say when a pick list is cut short)."""
+    statement = select(func.count()).select_from(Organization)
+    statement = statement.where(col(Organization.archived).is_(False))
+    if search:
+        pattern = f"%{search.strip()}%"
+        statement = statement.where(
+            col(Organization.name).ilike(pattern) | col(Organization.short_name).ilike(pattern)
+        )
+    return int(session.exec(statement).one())
+
+
+def committee_choices(
+    session: Session, *, include: int | None = None, limit: int = 500
+) -> dict[int, str]:
+    """Active committees that can approve, by name."""
+    statement = (
+        select(Committee.id, Committee.name)
+        .where(col(Committee.archived).is_(False))
+        .order_by(Committee.name, col(Committee.id))
+        .limit(limit)
+    )
+    choices = {int(i): name for i, name in session.exec(statement)}  # type: ignore[arg-type]
+    if include is not None and include not in choices:
+        committee = session.get(Committee, include)
+        if committee is not None:
+            choices[include] = committee.name
+    return choices
+
+
+def meeting_choices(
+    session: Session, *, include: int | None = None, limit: int = 200
+) -> dict[int, str]:
+    """Recent meetings an agreement may have been agreed at, newest first."""
+    statement = (
+        select(Meeting, Committee.name)
+        .join(Committee, col(Meeting.committee_id) == Committee.id)
+        .where(col(Meeting.archived).is_(False))
+        .order_by(col(Meeting.start).desc(), col(Meeting.id))
+    )
+    rows = list(session.exec(statement.limit(limit)))
+    if include is not None and include not in {meeting.id for meeting, _ in rows}:
+        rows += list(session.exec(statement.where(Meeting.id == include)))
+    return {
+        key(meeting): f"{committee}: {meeting_label(meeting.number, meeting.start, meeting.title)}"
+        for meeting, committee in rows
+    }

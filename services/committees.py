@@ -1,9 +1,12 @@
 """Gremien and Mitgliedschaften: commands, invariants and queries."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import and_, case, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from models import (
@@ -16,12 +19,17 @@ from models import (
     MembershipUpdate,
     Organization,
     Person,
+    PersonCreate,
 )
-from models.enums import MembershipRole
+from models.enums import CommitteeKind, FederalState, MembershipRole
 from services.actor import Actor
-from services.errors import DomainError
+from services.errors import DomainError, FieldError
+from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date, overlaps, valid_on, within
-from services.write import EntityCommands, get_row, require_active
+from services.persons import PERSONS
+from services.search import matches
+from services.validation import validate
+from services.write import EntityCommands, add_row, get_row, key, require_active, transaction
 
 
 def _check_committee(session: Session, values: CommitteeCreate, current: Committee | None) -> None:
@@ -275,4 +283,310 @@ def list_committees(session: Session, *, include_archived: bool = False) -> pd.D
             "archived",
             "source",
         ],
+    )
+
+
+# --- the Gremien page: list, pickers, profile, history, combined commands -------------
+
+StatusFilter = Literal["active", "all", "archived"]
+STATUS_FILTERS: dict[str, str] = {"active": "aktiv", "all": "alle", "archived": "archiviert"}
+
+COMMITTEE_COLUMNS = [
+    "id",
+    "name",
+    "short_name",
+    "kind",
+    "state",
+    "host",
+    "members",
+    "meetings",
+    "status",
+    "source",
+]
+
+
+def committee_status(committee: Committee, today: date | None = None) -> str:
+    """„archiviert“, „beendet“ (end date passed) or „aktiv“."""
+    today = today or date.today()
+    if committee.archived:
+        return "archiviert"
+    if committee.end_date is not None and committee.end_date < today:
+        return "beendet"
+    return "aktiv"
+
+
+def search_committees(
+    session: Session,
+    *,
+    search: str | None = None,
+    states: list[FederalState] | list[str] | None = None,
+    kinds: list[CommitteeKind] | list[str] | None = None,
+    status: StatusFilter = "active",
+    today: date | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+    offset: int = 0,
+) -> Page:
+    """Committees matching name/short name, Länder, kinds and status; counted and paged in SQL.
+
+    „active“ means not archived and not ended (no end date or one from today on);
+    the member count covers the memberships valid today.
+    """
+    today = today or date.today()
+    members = (
+        select(Membership.committee_id, func.count().label("n"))
+        .where(
+            col(Membership.archived).is_(False),
+            or_(col(Membership.start_date).is_(None), col(Membership.start_date) <= today),
+            or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= today),
+        )
+        .group_by(col(Membership.committee_id))
+        .subquery()
+    )
+    meetings = (
+        select(Meeting.committee_id, func.count().label("n"))
+        .where(col(Meeting.archived).is_(False))
+        .group_by(col(Meeting.committee_id))
+        .subquery()
+    )
+    statement = (
+        sa.select(Committee, col(Organization.name), members.c.n, meetings.c.n)
+        .join(Organization, col(Committee.host_organization_id) == Organization.id, isouter=True)
+        .join(members, members.c.committee_id == Committee.id, isouter=True)
+        .join(meetings, meetings.c.committee_id == Committee.id, isouter=True)
+        .order_by(col(Committee.name), col(Committee.id))
+    )
+    if search and search.strip():
+        statement = statement.where(
+            or_(matches(Committee.name, search), matches(Committee.short_name, search))
+        )
+    if states:
+        statement = statement.where(col(Committee.state).in_([FederalState(s) for s in states]))
+    if kinds:
+        statement = statement.where(col(Committee.kind).in_([CommitteeKind(k) for k in kinds]))
+    if status == "active":
+        statement = statement.where(
+            and_(
+                col(Committee.archived).is_(False),
+                or_(col(Committee.end_date).is_(None), col(Committee.end_date) >= today),
+            )
+        )
+    elif status == "archived":
+        statement = statement.where(col(Committee.archived).is_(True))
+
+    def to_row(row: Any) -> dict[str, Any]:
+        committee, host, n_members, n_meetings = row
+        return {
+            "id": committee.id,
+            "name": committee.name,
+            "short_name": committee.short_name,
+            "kind": committee.kind.label,
+            "state": committee.state.label if committee.state else "",
+            "host": host,
+            "members": int(n_members or 0),
+            "meetings": int(n_meetings or 0),
+            "status": committee_status(committee, today),
+            "source": committee.source,
+        }
+
+    return fetch_page(session, statement, to_row, COMMITTEE_COLUMNS, limit=limit, offset=offset)
+
+
+def organization_options(session: Session) -> dict[int, str]:
+    """Active organizations for pickers: id → name, sorted by name."""
+    statement = (
+        select(Organization.id, Organization.name)
+        .where(col(Organization.archived).is_(False))
+        .order_by(col(Organization.name), col(Organization.id))
+    )
+    return {org_id: name for org_id, name in session.exec(statement) if org_id is not None}
+
+
+def person_options(session: Session) -> dict[int, str]:
+    """Active persons for pickers: id → „Nachname, Vorname (Organisation)“."""
+    statement = (
+        select(Person, Organization.name)
+        .join(Organization, col(Person.organization_id) == Organization.id, isouter=True)
+        .where(col(Person.archived).is_(False))
+        .order_by(col(Person.family_name), col(Person.given_name), col(Person.id))
+    )
+    options: dict[int, str] = {}
+    for person, org_name in session.exec(statement):
+        given = " ".join(part for part in (person.title, person.given_name) if part)
+        label = f"{person.family_name}, {given}" if given else person.family_name
+        options[key(person)] = f"{label} ({org_name})" if org_name else label
+    return options
+
+
+def committee_options(session: Session, *, exclude_id: int | None = None) -> dict[int, str]:
+    """Active committees for pickers (e.g. the parent committee): id → name."""
+    statement = (
+        select(Committee.id, Committee.name)
+        .where(col(Committee.archived).is_(False))
+        .order_by(col(Committee.name), col(Committee.id))
+    )
+    if exclude_id is not None:
+        statement = statement.where(Committee.id != exclude_id)
+    return {row_id: name for row_id, name in session.exec(statement) if row_id is not None}
+
+
+def committee_profile(
+    session: Session, committee_id: int, today: date | None = None
+) -> dict[str, Any]:
+    """One committee in German words: labels of kind, Land, host, parent, rules and status."""
+    committee = get_row(session, Committee, committee_id)
+    host = session.get(Organization, committee.host_organization_id or -1)
+    parent = session.get(Committee, committee.parent_id or -1)
+    return {
+        "id": committee.id,
+        "name": committee.name,
+        "short_name": committee.short_name,
+        "kind": committee.kind.label,
+        "state": committee.state.label if committee.state else "",
+        "host": host.name if host else "",
+        "parent": parent.name if parent else "",
+        "parent_id": committee.parent_id,
+        "purpose": committee.purpose,
+        "seat_count": committee.seat_count,
+        "quorum_rule": committee.quorum_rule.label,
+        "majority_rule": committee.majority_rule.label,
+        "start_date": committee.start_date,
+        "end_date": committee.end_date,
+        "status": committee_status(committee, today),
+        "archived": committee.archived,
+        "source": committee.source,
+        "version": committee.version,
+    }
+
+
+HISTORY_COLUMNS = [
+    "membership_id",
+    "person_id",
+    "name",
+    "role",
+    "on_behalf_of",
+    "voting_right",
+    "deputy_of",
+    "start_date",
+    "end_date",
+    "status",
+    "source",
+]
+
+
+def membership_history(
+    session: Session, committee_id: int, today: date | None = None
+) -> pd.DataFrame:
+    """Every membership of the committee, ended ones included, newest start first."""
+    today = today or date.today()
+    represented = aliased(Membership)
+    deputy_for = aliased(Person)
+    statement = (
+        select(Membership, Person, Organization.name, deputy_for)
+        .join(Person, col(Membership.person_id) == Person.id)
+        .join(Organization, col(Membership.on_behalf_of_id) == Organization.id, isouter=True)
+        .join(represented, col(Membership.deputy_of_id) == represented.id, isouter=True)
+        .join(deputy_for, col(represented.person_id) == deputy_for.id, isouter=True)
+        .where(Membership.committee_id == committee_id, col(Membership.archived).is_(False))
+        .order_by(
+            col(Membership.start_date).desc().nulls_last(),
+            case(
+                {role.value: index for index, role in enumerate(MembershipRole)},
+                value=col(Membership.role),
+            ),
+            col(Membership.deputy_rank),
+            col(Person.family_name),
+            col(Membership.id),
+        )
+    )
+    rows = []
+    for membership, person, org_name, represented_person in session.exec(statement):
+        if membership.end_date is not None and membership.end_date < today:
+            status = "beendet"
+        elif membership.start_date is not None and membership.start_date > today:
+            status = "künftig"
+        else:
+            status = "aktuell"
+        rows.append(
+            {
+                "membership_id": membership.id,
+                "person_id": person.id,
+                "name": person.full_name,
+                "role": membership.role.label
+                + (f" ({membership.deputy_rank}.)" if membership.deputy_rank else ""),
+                "on_behalf_of": org_name,
+                "voting_right": membership.voting_right,
+                "deputy_of": represented_person.full_name if represented_person else None,
+                "start_date": membership.start_date,
+                "end_date": membership.end_date,
+                "status": status,
+                "source": membership.source,
+            }
+        )
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def add_membership_with_new_person(
+    *,
+    session: Session,
+    actor: Actor,
+    person: dict[str, Any],
+    membership: dict[str, Any],
+) -> Membership:
+    """Create a person and their membership together: both are stored, or neither.
+
+    Runs the same validation and checks as `create_person` and `add_membership`;
+    `membership` carries no person_id, it gets the new person's.
+    """
+    with transaction(session):
+        errors: list[FieldError] = []
+        person_values: PersonCreate | None = None
+        membership_values: MembershipCreate | None = None
+        try:
+            person_values = validate(PersonCreate, person)
+        except DomainError as exc:
+            errors.extend(exc.errors)
+        try:
+            # The person does not exist yet; a placeholder lets the other fields validate now,
+            # so the user sees every message of the form at once.
+            membership_values = validate(MembershipCreate, {**membership, "person_id": 0})
+        except DomainError as exc:
+            errors.extend(exc.errors)
+        if errors or person_values is None or membership_values is None:
+            raise DomainError.many(errors)
+        if PERSONS.check:
+            PERSONS.check(session, person_values, None)
+        new_person = add_row(session, actor, Person, person_values.model_dump())
+        membership_values = membership_values.model_copy(update={"person_id": key(new_person)})
+        _check_membership(session, membership_values, None)
+        row = add_row(session, actor, Membership, membership_values.model_dump())
+    session.refresh(row)
+    return row
+
+
+def end_committee_membership(
+    *,
+    session: Session,
+    actor: Actor,
+    committee_id: int,
+    membership_id: int | None,
+    end_date: date | None,
+    expected_version: int | None = None,
+) -> Membership:
+    """End one membership of this committee (the form's required fields checked first)."""
+    errors = []
+    if membership_id is None:
+        errors.append(FieldError("membership_id", "„Mitgliedschaft“ ist ein Pflichtfeld."))
+    if end_date is None:
+        errors.append(FieldError("end_date", "„Ende“ ist ein Pflichtfeld."))
+    if membership_id is None or end_date is None:
+        raise DomainError.many(errors)
+    membership = get_row(session, Membership, membership_id, "membership_id")
+    if membership.committee_id != committee_id:
+        raise DomainError("„Mitgliedschaft“ gehört nicht zu diesem Gremium.", "membership_id")
+    return end_membership(
+        session=session,
+        actor=actor,
+        row_id=membership_id,
+        end_date=end_date,
+        expected_version=expected_version,
     )

@@ -1,6 +1,6 @@
 """Beschlüsse: recording, the vote rules, and the Beschlusskontrolle (follow-up)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -22,7 +22,7 @@ from models import (
 from models.enums import DecisionResult, FollowUpStatus, MajorityRule, MeetingKind, VoteMode
 from services.actor import Actor
 from services.errors import DomainError
-from services.meetings import editable_meeting, voting_present
+from services.meetings import editable_meeting, quorum, voting_present
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
 from services.validation import validate
@@ -32,6 +32,7 @@ from services.write import (
     apply_changes,
     find_one,
     get_row,
+    key,
     require_active,
     transaction,
 )
@@ -162,7 +163,7 @@ def result_conflict(session: Session, decision: Decision) -> str | None:
         no=decision.votes_no,
         abstain=decision.votes_abstain,
         rule=committee.majority_rule,
-        voting_members=committee.seat_count or voting_present(session, meeting),
+        voting_members=quorum(session, key(meeting)).seats,
     )
     if proposal is None or proposal == decision.result:
         return None
@@ -364,4 +365,135 @@ def list_decisions(
             "overdue": overdue,
         }
 
-    return fetch_page(session, statement, to_row, DECISION_COLUMNS, limit=limit, offset=offset)
+    return fetch_page(
+        session,
+        statement,  # type: ignore[arg-type]
+        to_row,
+        DECISION_COLUMNS,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _open_and_late(decision: Decision, today: date) -> bool:
+    return bool(
+        decision.due_date
+        and decision.due_date < today
+        and decision.follow_up_status in (FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS)
+    )
+
+
+def meeting_label(number: int | None, start: datetime, title: str | None) -> str:
+    """How a meeting is named in links and lists: "Sitzung Nr. 2 am 20.11.2019 – Titel"."""
+    label = f"Sitzung Nr. {number}" if number else "Sitzung"
+    label += f" am {format_date(start.date())}"
+    return f"{label} – {title}" if title else label
+
+
+def decision_detail(
+    session: Session, decision_id: int, today: date | None = None
+) -> dict[str, Any]:
+    """Everything the Beschlusskontrolle shows about one decision, with German labels."""
+    today = today or date.today()
+    decision = get_row(session, Decision, decision_id)
+    meeting = get_row(session, Meeting, decision.meeting_id)
+    committee = get_row(session, Committee, decision.committee_id)
+    responsible = (
+        session.get(Organization, decision.responsible_organization_id)
+        if decision.responsible_organization_id is not None
+        else None
+    )
+    item = (
+        session.get(AgendaItem, decision.agenda_item_id)
+        if decision.agenda_item_id is not None
+        else None
+    )
+    overdue = _open_and_late(decision, today)
+    return {
+        "id": decision.id,
+        "version": decision.version,
+        "archived": decision.archived,
+        "committee_id": committee.id,
+        "committee": committee.name,
+        "meeting_id": meeting.id,
+        "meeting_start": meeting.start,
+        "meeting_number": meeting.number,
+        "meeting_title": meeting.title,
+        "meeting": meeting_label(meeting.number, meeting.start, meeting.title),
+        "agenda_item": f"TOP {item.number} – {item.title}" if item else None,
+        "reference": decision.reference,
+        "kind": decision.kind.label,
+        "text": decision.text,
+        "result": decision.result.label if decision.result else "",
+        "votes_yes": decision.votes_yes,
+        "votes_no": decision.votes_no,
+        "votes_abstain": decision.votes_abstain,
+        "votes_biased": decision.votes_biased,
+        "vote_mode": decision.vote_mode.label,
+        "responsible_id": decision.responsible_organization_id,
+        "responsible": responsible.name if responsible else None,
+        "due_date": decision.due_date,
+        "status": decision.follow_up_status.label,
+        "status_code": decision.follow_up_status.value,
+        "overdue": overdue,
+        "days_overdue": (today - decision.due_date).days if overdue and decision.due_date else None,
+        "source": decision.source,
+    }
+
+
+def overdue_marker(due_date: date | None, overdue: bool, today: date | None = None) -> str:
+    """The marker the decision list shows for an overdue decision, e.g. "⚠ 120 Tage"."""
+    if not overdue or due_date is None:
+        return ""
+    return f"⚠ {((today or date.today()) - due_date).days} Tage"
+
+
+def decision_committees(session: Session) -> dict[int, str]:
+    """The committees that have taken decisions (for the committee filter), by name."""
+    statement = (
+        select(Committee.id, Committee.name)
+        .join(Decision, col(Decision.committee_id) == Committee.id)
+        .where(col(Decision.archived).is_(False))
+        .distinct()
+        .order_by(Committee.name)
+    )
+    return {int(committee_id): name for committee_id, name in session.exec(statement)}  # type: ignore[arg-type]
+
+
+def responsible_organizations(session: Session) -> dict[int, str]:
+    """The organizations some decision names as responsible (for the filter), by name."""
+    statement = (
+        select(Organization.id, Organization.name)
+        .join(Decision, col(Decision.responsible_organization_id) == Organization.id)
+        .where(col(Decision.archived).is_(False))
+        .distinct()
+        .order_by(Organization.name)
+    )
+    return {int(org_id): name for org_id, name in session.exec(statement)}  # type: ignore[arg-type]
+
+
+def decision_choices(
+    session: Session,
+    *,
+    committee_id: int | None = None,
+    include: int | None = None,
+    limit: int = 200,
+) -> dict[int, str]:
+    """Decisions to pick from (newest meeting first), e.g. the one that granted an approval."""
+    statement = (
+        select(Decision.id, Decision.reference, Committee.name, Meeting.start)
+        .join(Committee, col(Decision.committee_id) == Committee.id)
+        .join(Meeting, col(Decision.meeting_id) == Meeting.id)
+        .where(col(Decision.archived).is_(False))
+        .order_by(col(Meeting.start).desc(), col(Decision.reference))
+        .limit(limit)
+    )
+    if committee_id is not None:
+        statement = statement.where(Decision.committee_id == committee_id)
+    rows = list(session.exec(statement))
+    if include is not None and include not in {row[0] for row in rows}:
+        rows += list(session.exec(statement.where(Decision.id == include).limit(None)))
+    return {
+        int(decision_id): f"{reference} – {committee} ({format_date(start.date())})"  # type: ignore[arg-type]
+        for decision_id, reference, committee, start in rows
+    }

@@ -9,6 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
+# SQLModel's select() returns its own Select subclass; both are accepted.
+from sqlmodel.sql._expression_select_cls import SelectBase
+
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -28,7 +31,7 @@ class Page:
 
 def fetch_page(
     session: Session,
-    statement: Select[Any],
+    statement: Select[Any] | SelectBase[Any],
     to_row: Callable[[Any], dict[str, Any]],
     columns: list[str],
     *,

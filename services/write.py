@@ -333,7 +333,7 @@ class EntityCommands(Generic[RowT]):
     def restore(
         self, *, session: Session, actor: Actor, row_id: int, expected_version: int | None = None
     ) -> RowT:
-        """Restore one archived record."""
+        """Restore one archived record; it must satisfy the invariants as if created anew."""
         return set_archived(
             session=session,
             actor=actor,
@@ -341,4 +341,12 @@ class EntityCommands(Generic[RowT]):
             row_id=row_id,
             archived=False,
             expected_version=expected_version,
+            check=self._check_stored,
         )
+
+    def _check_stored(self, session: Session, row: Any, _current: Any) -> None:
+        if self.check is not None:
+            values = validate(
+                self.create_schema, row.model_dump(include=set(self.create_schema.model_fields))
+            )
+            self.check(session, values, row)

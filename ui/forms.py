@@ -207,9 +207,11 @@ def choice(
     """A select box over `options` (value → German label); optional ones allow „—“."""
     keys = list(options) if required else [None, *options]
     widget_key = key(form, field)
-    if widget_key not in st.session_state:
-        # A required choice starts empty („Bitte wählen …“) rather than silently pre-selected.
-        st.session_state[widget_key] = value if value in keys else None
+    # A required choice starts empty („Bitte wählen …“) rather than silently pre-selected;
+    # a value that left the options (archived, filtered away) is dropped, not shown stale.
+    if widget_key not in st.session_state or st.session_state[widget_key] not in keys:
+        initial = st.session_state.get(widget_key, value)
+        st.session_state[widget_key] = initial if initial in keys else None
     shown = f"{label} *" if required else label
     st.selectbox(
         shown,

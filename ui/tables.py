@@ -54,13 +54,15 @@ def paged(
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """Fetch the page the user chose; the pager shows only when there is more than one."""
-    current = int(st.session_state.get(f"{key}.page", 1) or 1)
+    state_key = f"{key}.page"
+    current = int(st.session_state.get(state_key, 1) or 1)
     page = fetch(page_size, (current - 1) * page_size)
+    if current > page.page_count:
+        # A narrower filter left fewer pages than the one the user was on.
+        current = page.page_count
+        st.session_state.pop(state_key, None)
+        page = fetch(page_size, (current - 1) * page_size)
     if page.page_count > 1:
-        chosen = st.pagination(
-            page.page_count, default=min(current, page.page_count), key=f"{key}.page"
-        )
-        if chosen != current:
-            page = fetch(page_size, (chosen - 1) * page_size)
-        st.caption(f"{page.total} Einträge, Seite {chosen} von {page.page_count}")
+        st.pagination(page.page_count, default=current, key=state_key)
+        st.caption(f"{page.total} Einträge, Seite {current} von {page.page_count}")
     return page

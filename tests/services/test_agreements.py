@@ -4,10 +4,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import Agreement, AgreementParty, Approval
-from services import agreements
+from models.enums import AgreementState
+from services import agreements, organizations
 from services.actor import Actor
 from services.errors import DomainError
 from tests.conftest import (
@@ -230,3 +231,133 @@ def test_agreement_meeting_must_exist(session: Session) -> None:
     with pytest.raises(DomainError) as info:
         make_agreement(session, meeting_id=999)
     assert info.value.field == "meeting_id"
+
+
+def test_komm24_milestones_from_the_demo_data(session: Session) -> None:
+    from services.seed import load_demo_data
+
+    load_demo_data(session)
+    komm24 = session.exec(
+        select(Agreement).where(Agreement.title == "Gründung der KOMM24 GmbH")
+    ).one()
+    frame = agreements.agreement_milestones(session, komm24.id)
+    assert list(frame.columns) == ["date", "milestone", "party", "kind"]
+    dated = frame[frame["date"].notna()]
+    assert list(zip(dated["date"], dated["kind"], strict=True)) == [
+        (date(2019, 4, 9), "vereinbart"),
+        (date(2019, 7, 1), "Zieltermin"),
+        (date(2019, 9, 4), "Zustimmung erteilt"),
+        (date(2019, 9, 4), "wirksam"),
+    ]
+    leipzig = dated[dated["kind"] == "Zustimmung erteilt"].iloc[0]
+    assert leipzig["party"] == "Stadt Leipzig"
+    assert leipzig["milestone"] == "Zustimmung Ratsversammlung der Stadt Leipzig"
+    undated = frame[frame["date"].isna()]
+    assert sorted(undated["milestone"]) == [
+        "Zustimmung Stadtrat Chemnitz",
+        "Zustimmung Stadtrat Dresden",
+        "Zustimmung Verbandsversammlung KISA",
+        "Zustimmung Verwaltungsrat SAKD",
+    ]
+
+    figure = agreements.milestone_figure(frame)
+    hover_dates = {d for trace in figure.data for d, _party in trace.customdata}
+    assert hover_dates == {"09.04.2019", "01.07.2019", "04.09.2019"}
+    assert figure.layout.xaxis.tickformat == "%d.%m.%Y"
+    assert {trace.name for trace in figure.data} == {
+        "vereinbart",
+        "Zieltermin",
+        "Zustimmung erteilt",
+        "wirksam",
+    }
+
+
+def test_komm24_parties_and_approvals_from_the_demo_data(session: Session) -> None:
+    from services.seed import load_demo_data
+
+    load_demo_data(session)
+    komm24 = session.exec(
+        select(Agreement).where(Agreement.title == "Gründung der KOMM24 GmbH")
+    ).one()
+    parties = agreements.agreement_parties(session, komm24.id)
+    assert len(parties) == 5
+    leipzig = parties[parties["organization"] == "Stadt Leipzig"].iloc[0]
+    assert leipzig["party"] == "Stadt Leipzig — vertreten durch Lecos GmbH"
+    assert leipzig["role"] == "Gründungsgesellschafter"
+    approvals = agreements.agreement_approvals(session, komm24.id)
+    linked = approvals[approvals["decision"].notna()]
+    assert linked[["party", "body", "decided_on", "decision"]].values.tolist() == [
+        ["Stadt Leipzig", "Ratsversammlung der Stadt Leipzig", date(2019, 9, 4), "RV-2019/KOMM24"]
+    ]
+    detail = agreements.agreement_detail(session, komm24.id)
+    assert (detail["state"], detail["target_date"]) == ("wirksam", date(2019, 7, 1))
+    assert detail["meeting"].startswith("Spitzengespräch")
+
+
+def test_milestones_list_undated_and_pending_approvals_without_a_date(
+    session: Session, actor: Actor
+) -> None:
+    agreement = make_agreement(session)
+    party = make_party(session, agreement)
+    approve(session, agreement, party)
+    frame = agreements.agreement_milestones(session, agreement.id)
+    assert frame.values.tolist() == [
+        [None, "Zustimmung Stadtrat", "Stadt A", "Zustimmung ausstehend"]
+    ]
+    # Nothing dated: the figure is still a valid, empty timeline.
+    assert agreements.milestone_figure(frame).data == ()
+
+
+def test_search_agreements_pages_in_sql_with_status_for_the_page(session: Session) -> None:
+    for n in range(5):
+        make_agreement(
+            session,
+            title=f"Vereinbarung {n}",
+            target_date=date(2019, 7, 1),
+            state="failed" if n % 2 else "negotiating",
+        )
+    archived = make_agreement(session, title="Vereinbarung alt")
+    agreements.archive_agreement(session=session, actor=ACTOR, row_id=archived.id)
+    page = agreements.search_agreements(session, today=date(2019, 7, 11), limit=2, offset=2)
+    assert (page.total, page.page_count) == (5, 3)
+    assert page.rows["title"].tolist() == ["Vereinbarung 2", "Vereinbarung 3"]
+    # A failed agreement is never late.
+    assert page.rows["status"].tolist() == ["Zieltermin 01.07.2019 um 10 Tage überschritten", ""]
+    failed = agreements.search_agreements(session, states=[AgreementState.FAILED])
+    assert failed.rows["title"].tolist() == ["Vereinbarung 1", "Vereinbarung 3"]
+    assert agreements.search_agreements(session, search="ung 4").rows["title"].tolist() == [
+        "Vereinbarung 4"
+    ]
+    with_archived = agreements.search_agreements(session, include_archived=True)
+    assert with_archived.total == 6
+    assert agreements.search_agreements(session, search="nichts").rows.empty
+
+
+def test_pick_lists_search_and_keep_the_current_choice(session: Session) -> None:
+    leipzig = make_org(session, name="Stadt Leipzig", short_name="Leipzig")
+    lecos = make_org(session, name="Lecos GmbH", kind="it_provider")
+    archived = make_org(session, name="Alte Stadt")
+    organizations.archive_organization(session=session, actor=ACTOR, row_id=archived.id)
+    assert agreements.organization_choices(session) == {
+        lecos.id: "Lecos GmbH",
+        leipzig.id: "Stadt Leipzig",
+    }
+    assert agreements.organization_choices(session, search="leip") == {leipzig.id: "Stadt Leipzig"}
+    assert agreements.organization_count(session, "le") == 2
+    assert agreements.organization_choices(session, limit=1, include=[leipzig.id, None]) == {
+        lecos.id: "Lecos GmbH",
+        leipzig.id: "Stadt Leipzig",
+    }
+    council = make_committee(session, name="Ratsversammlung", kind="council")
+    assert agreements.committee_choices(session) == {council.id: "Ratsversammlung"}
+    meeting = make_meeting(session, council, title="Ratssitzung")
+    assert agreements.meeting_choices(session) == {
+        meeting.id: "Ratsversammlung: Sitzung Nr. 1 am 10.03.2026 – Ratssitzung"
+    }
+
+
+def test_awaiting_approval_without_any_recorded_is_late_after_the_target(session: Session) -> None:
+    agreement = make_agreement(session, target_date=date(2026, 6, 30), state="awaiting_approval")
+    status = agreements.agreement_status(session, agreement.id, today=date(2026, 7, 10))
+    assert status.effective_on is None
+    assert status.days_late == 10

@@ -3,10 +3,10 @@
 from datetime import date
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from models import Membership
-from services import committees
+from models import AuditEvent, Membership, Person
+from services import committees, organizations, persons
 from services.actor import Actor
 from services.errors import DomainError
 from tests.conftest import make_committee, make_meeting, make_membership, make_org, make_person
@@ -176,3 +176,239 @@ def test_host_organization_must_exist(session: Session) -> None:
     with pytest.raises(DomainError) as info:
         make_committee(session, host_organization_id=999)
     assert info.value.field == "host_organization_id"
+
+
+# --- queries and combined commands of the Gremien page ---------------------------------
+
+
+def test_search_committees_filters_by_text_land_kind_and_status(
+    session: Session, actor: Actor
+) -> None:
+    today = date(2026, 6, 1)
+    make_committee(
+        session, name="Lenkungsausschuss E-Government", short_name="LA E-Gov", state="MV"
+    )
+    make_committee(
+        session,
+        name="Spitzengespräch Sachsen",
+        kind="summit",
+        state="SN",
+        start_date=date(2019, 4, 9),
+        end_date=date(2019, 4, 9),
+    )
+    archived = make_committee(session, name="Alte AG", kind="working_group", state="SN")
+    committees.archive_committee(session=session, actor=actor, row_id=archived.id)
+
+    def names(**filters: object) -> list[str]:
+        page = committees.search_committees(session, today=today, **filters)
+        return page.rows["name"].tolist()
+
+    assert names() == ["Lenkungsausschuss E-Government"]
+    assert names(status="all") == [
+        "Alte AG",
+        "Lenkungsausschuss E-Government",
+        "Spitzengespräch Sachsen",
+    ]
+    assert names(status="archived") == ["Alte AG"]
+    assert names(status="all", states=["SN"]) == ["Alte AG", "Spitzengespräch Sachsen"]
+    assert names(status="all", kinds=["summit", "working_group"]) == [
+        "Alte AG",
+        "Spitzengespräch Sachsen",
+    ]
+    assert names(search="e-gov") == ["Lenkungsausschuss E-Government"]
+    assert names(status="all", search="%") == []  # typed wildcards are literal
+    row = committees.search_committees(session, today=today, status="all").rows.iloc[2]
+    assert row["status"] == "beendet"
+    assert committees.search_committees(session, status="all", limit=1).total == 3
+
+
+def test_search_committees_counts_todays_members_in_sql(session: Session) -> None:
+    body = make_committee(session)
+    make_membership(session, body, start_date=date(2019, 1, 1), _n=1)
+    make_membership(session, body, start_date=date(2019, 1, 1), end_date=date(2020, 1, 1), _n=2)
+    make_membership(session, body, start_date=date(2030, 1, 1), _n=3)
+    make_meeting(session, body)
+    page = committees.search_committees(session, today=date(2026, 6, 1))
+    assert page.rows.iloc[0][["members", "meetings", "status"]].tolist() == [1, 1, "aktiv"]
+
+
+def test_option_lists_offer_only_active_records(session: Session, actor: Actor) -> None:
+    land = make_org(session, name="Land Mecklenburg-Vorpommern", kind="land")
+    gone = make_org(session, name="Aufgelöster Zweckverband", kind="special_purpose_association")
+    make_org(session, name="Amt Beispiel", kind="municipality")
+    organizations.archive_organization(session=session, actor=actor, row_id=gone.id)
+    ulbrich = make_person(
+        session, given_name="Ina-Maria", family_name="Ulbrich", organization_id=land.id
+    )
+    fassbinder = make_person(session, title="Dr.", given_name="Stefan", family_name="Fassbinder")
+    archived = make_person(session, family_name="Ehemalig")
+    persons.archive_person(session=session, actor=actor, row_id=archived.id)
+    assert list(committees.organization_options(session).values()) == [
+        "Amt Beispiel",
+        "Land Mecklenburg-Vorpommern",
+    ]
+    assert committees.person_options(session) == {
+        fassbinder.id: "Fassbinder, Dr. Stefan",
+        ulbrich.id: "Ulbrich, Ina-Maria (Land Mecklenburg-Vorpommern)",
+    }
+    top = make_committee(session, name="IT-Planungsrat")
+    sub = make_committee(session, name="AG Standards")
+    assert committees.committee_options(session, exclude_id=sub.id) == {top.id: "IT-Planungsrat"}
+
+
+def test_committee_profile_names_host_parent_rules_and_status(
+    session: Session, actor: Actor
+) -> None:
+    host = make_org(session, name="Ministerium M-V", kind="state_ministry")
+    top = make_committee(session, name="IT-Planungsrat")
+    body = make_committee(
+        session,
+        name="AG",
+        state="MV",
+        host_organization_id=host.id,
+        parent_id=top.id,
+        quorum_rule="two_thirds",
+        end_date=date(2020, 12, 31),
+    )
+    profile = committees.committee_profile(session, body.id, today=date(2026, 1, 1))
+    assert profile["host"] == "Ministerium M-V"
+    assert profile["parent"] == "IT-Planungsrat"
+    assert profile["state"] == "Mecklenburg-Vorpommern"
+    assert profile["quorum_rule"].startswith("mindestens zwei Drittel")
+    assert profile["majority_rule"] == "einfache Mehrheit der abgegebenen Stimmen"
+    assert profile["status"] == "beendet"
+    committees.archive_committee(session=session, actor=actor, row_id=body.id)
+    assert committees.committee_profile(session, body.id)["status"] == "archiviert"
+
+
+def test_membership_history_keeps_ended_memberships(session: Session, actor: Actor) -> None:
+    body = make_committee(session)
+    weiss = make_person(session, given_name="Kerstin", family_name="Weiss")
+    first = make_membership(session, body, weiss, start_date=date(2019, 4, 10))
+    committees.end_membership(
+        session=session, actor=actor, row_id=first.id, end_date=date(2020, 12, 31)
+    )
+    make_membership(
+        session, body, weiss, role="deputy_chair", deputy_rank=2, start_date=date(2021, 1, 1)
+    )
+    member = make_membership(
+        session, body, make_person(session, given_name="Paula", family_name="Probe"), _n=1
+    )
+    make_membership(
+        session,
+        body,
+        make_person(session, given_name="Anna", family_name="Exempel"),
+        role="deputy_member",
+        deputy_of_id=member.id,
+        voting_right=False,
+    )
+    history = committees.membership_history(session, body.id, today=date(2026, 1, 1))
+    assert history["name"].tolist() == [
+        "Kerstin Weiss",
+        "Kerstin Weiss",
+        "Paula Probe",
+        "Anna Exempel",
+    ]
+    assert history["role"].tolist()[:2] == ["stellv. Vorsitz (2.)", "Mitglied"]
+    assert history["status"].tolist()[:2] == ["aktuell", "beendet"]
+    assert history.iloc[1]["end_date"] == date(2020, 12, 31)
+    assert history.iloc[3]["deputy_of"] == "Paula Probe"
+
+
+def test_add_membership_with_new_person_stores_both(session: Session, actor: Actor) -> None:
+    land = make_org(session, name="Land M-V", kind="land")
+    body = make_committee(session)
+    membership = committees.add_membership_with_new_person(
+        session=session,
+        actor=actor,
+        person={"given_name": "Neu", "family_name": "Mitglied", "organization_id": land.id},
+        membership={"committee_id": body.id, "role": "member", "on_behalf_of_id": land.id},
+    )
+    person = session.get(Person, membership.person_id)
+    assert person is not None
+    assert (person.full_name, person.organization_id) == ("Neu Mitglied", land.id)
+    assert membership.on_behalf_of_id == land.id
+    audited = session.exec(select(AuditEvent.entity).order_by(col(AuditEvent.id))).all()
+    assert audited[-2:] == ["person", "membership"]
+
+
+def test_add_membership_with_new_person_is_all_or_nothing(session: Session, actor: Actor) -> None:
+    body = make_committee(session, start_date=date(2019, 1, 1), end_date=date(2019, 12, 31))
+    persons_before = len(session.exec(select(Person)).all())
+    with pytest.raises(DomainError) as info:
+        committees.add_membership_with_new_person(
+            session=session,
+            actor=actor,
+            person={"family_name": "Waise"},
+            membership={"committee_id": body.id, "role": "member"},  # outlives the committee
+        )
+    assert info.value.field == "start_date"
+    with pytest.raises(DomainError) as info:
+        committees.add_membership_with_new_person(
+            session=session,
+            actor=actor,
+            person={"family_name": "Waise"},
+            membership={
+                "committee_id": body.id,
+                "role": "deputy_chair",
+                "start_date": date(2019, 2, 1),
+                "end_date": date(2019, 3, 1),
+            },
+        )
+    assert info.value.field == "deputy_rank"
+    with pytest.raises(DomainError) as info:
+        committees.add_membership_with_new_person(
+            session=session,
+            actor=actor,
+            person={"family_name": ""},
+            membership={"committee_id": body.id, "role": "chef"},
+        )
+    assert {error.field for error in info.value.errors} == {"family_name", "role"}
+    with pytest.raises(DomainError) as info:
+        committees.add_membership_with_new_person(
+            session=session,
+            actor=actor,
+            person={"family_name": "Waise", "organization_id": 999},
+            membership={"committee_id": body.id},
+        )
+    assert info.value.field == "organization_id"
+    assert len(session.exec(select(Person)).all()) == persons_before
+    assert session.exec(select(Membership)).all() == []
+    assert session.exec(select(AuditEvent).where(AuditEvent.entity == "person")).all() == []
+
+
+def test_end_committee_membership_needs_both_fields_and_this_committee(
+    session: Session, actor: Actor
+) -> None:
+    body = make_committee(session)
+    other = make_committee(session, name="Andere AG")
+    membership = make_membership(session, body, start_date=date(2019, 4, 10), _n=1)
+    with pytest.raises(DomainError) as info:
+        committees.end_committee_membership(
+            session=session, actor=actor, committee_id=body.id, membership_id=None, end_date=None
+        )
+    assert {error.field for error in info.value.errors} == {"membership_id", "end_date"}
+    with pytest.raises(DomainError, match="nicht zu diesem Gremium"):
+        committees.end_committee_membership(
+            session=session,
+            actor=actor,
+            committee_id=other.id,
+            membership_id=membership.id,
+            end_date=date(2024, 1, 1),
+        )
+    with pytest.raises(DomainError, match="nicht vor dem Beginn"):
+        committees.end_committee_membership(
+            session=session,
+            actor=actor,
+            committee_id=body.id,
+            membership_id=membership.id,
+            end_date=date(2018, 1, 1),
+        )
+    ended = committees.end_committee_membership(
+        session=session,
+        actor=actor,
+        committee_id=body.id,
+        membership_id=membership.id,
+        end_date=date(2024, 1, 1),
+    )
+    assert ended.end_date == date(2024, 1, 1)

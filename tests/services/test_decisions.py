@@ -253,3 +253,99 @@ def test_decision_cannot_move_to_another_meeting(session: Session, actor: Actor)
             data={"meeting_id": other.id, "agenda_item_id": make_agenda_item(session, other).id},
         )
     assert info.value.field == "meeting_id"
+
+
+def test_decision_detail_names_committee_meeting_and_follow_up(
+    session: Session, actor: Actor
+) -> None:
+    body = make_committee(session, name="Lenkungsausschuss Detail")
+    meeting = make_meeting(session, body, start=datetime(2019, 11, 20, 10), title="Herbstsitzung")
+    org = make_org(session, name="Landkreistag Beispiel", kind="municipal_association")
+    decision = decide(
+        session,
+        meeting,
+        make_agenda_item(session, meeting, number="2", title="Labore").id,
+        reference="LA-2019/05",
+        kind="recommendation",
+        text="Die Landkreise benennen <b>je</b> eine Ansprechperson.",
+        responsible_organization_id=org.id,
+        due_date=date(2020, 1, 31),
+        follow_up_status="in_progress",
+    )
+    detail = decisions.decision_detail(session, decision.id, today=date(2020, 3, 1))
+    assert detail["committee"] == "Lenkungsausschuss Detail"
+    assert detail["meeting_id"] == meeting.id
+    assert detail["meeting"] == "Sitzung Nr. 1 am 20.11.2019 – Herbstsitzung"
+    assert detail["agenda_item"] == "TOP 2 – Labore"
+    assert detail["kind"] == "Empfehlung"
+    assert detail["text"] == "Die Landkreise benennen <b>je</b> eine Ansprechperson."
+    assert detail["responsible"] == "Landkreistag Beispiel"
+    assert (detail["status"], detail["status_code"]) == ("in Umsetzung", "in_progress")
+    assert (detail["overdue"], detail["days_overdue"]) == (True, 30)
+    assert detail["version"] == decision.version
+    on_time = decisions.decision_detail(session, decision.id, today=date(2020, 1, 31))
+    assert (on_time["overdue"], on_time["days_overdue"]) == (False, None)
+    with pytest.raises(DomainError, match="gibt es nicht"):
+        decisions.decision_detail(session, 999)
+
+
+def test_overdue_marker_counts_days() -> None:
+    assert decisions.overdue_marker(date(2020, 1, 31), True, date(2020, 5, 30)) == "⚠ 120 Tage"
+    assert decisions.overdue_marker(date(2020, 1, 31), False, date(2020, 5, 30)) == ""
+    assert decisions.overdue_marker(None, False) == ""
+
+
+def test_filter_choices_list_only_what_decisions_use(session: Session) -> None:
+    first, second = make_committee(session, name="A-Gremium"), make_committee(session, name="B")
+    make_committee(session, name="C ohne Beschlüsse")
+    responsible, _idle = make_org(session, name="Zuständig"), make_org(session, name="Untätig")
+    meeting_a = make_meeting(session, first, start=datetime(2020, 1, 10, 10))
+    meeting_b = make_meeting(session, second, start=datetime(2021, 5, 4, 10))
+    older = decide(
+        session,
+        meeting_a,
+        make_agenda_item(session, meeting_a).id,
+        reference="A-1",
+        responsible_organization_id=responsible.id,
+    )
+    newer = decide(session, meeting_b, make_agenda_item(session, meeting_b).id, reference="B-1")
+    assert decisions.decision_committees(session) == {first.id: "A-Gremium", second.id: "B"}
+    assert decisions.responsible_organizations(session) == {responsible.id: "Zuständig"}
+    assert decisions.decision_choices(session) == {
+        newer.id: "B-1 – B (04.05.2021)",
+        older.id: "A-1 – A-Gremium (10.01.2020)",
+    }
+    assert list(decisions.decision_choices(session, committee_id=first.id)) == [older.id]
+    # A decision already linked stays selectable even beyond the limit.
+    assert list(decisions.decision_choices(session, limit=1, include=older.id)) == [
+        newer.id,
+        older.id,
+    ]
+
+
+def test_list_decisions_pages_in_sql(session: Session) -> None:
+    meeting = make_meeting(session, make_committee(session), start=datetime(2019, 11, 20, 10))
+    for n in range(5):
+        decide(
+            session,
+            meeting,
+            make_agenda_item(session, meeting, number=str(n), order=n).id,
+            reference=f"LA-{n}",
+            due_date=date(2020, 1, 1 + n),
+        )
+    page = decisions.list_decisions(session, today=date(2020, 1, 3), limit=2, offset=2)
+    assert (page.total, page.page_count) == (5, 3)
+    # Overdue first (LA-0, LA-1), then by due date.
+    assert page.rows["reference"].tolist() == ["LA-2", "LA-3"]
+    overdue = decisions.list_decisions(session, today=date(2020, 1, 3), overdue_only=True)
+    assert overdue.total == 2
+
+
+def test_absolute_majority_is_checked_against_all_voting_members(session: Session) -> None:
+    _body, meeting, _people = make_voting_body(
+        session, voters=5, present=3, majority_rule="absolute"
+    )
+    item = make_agenda_item(session, meeting)
+    # 2 of 5 members is no absolute majority, although 2 of the 3 present said yes.
+    rejected = decide(session, meeting, item.id, votes_yes=2, votes_no=1, result="rejected")
+    assert decisions.result_conflict(session, rejected) is None

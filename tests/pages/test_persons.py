@@ -1,0 +1,148 @@
+"""Personen: list and search, create with its error path, edit, archive, memberships over time."""
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from models import Organization, Person
+from models.db import make_engine
+from services.database import migrate
+from services.seed import load_demo_data
+from tests.pages.test_overview import page_app, page_links, unescape
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate(make_engine(url))
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def demo_data(database_url: str) -> str:
+    with Session(make_engine(database_url)) as session:
+        load_demo_data(session)
+    return database_url
+
+
+def stored(url: str, family_name: str) -> list[Person]:
+    with Session(make_engine(url)) as session:
+        return list(session.exec(select(Person).where(Person.family_name == family_name)))
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(button for button in at.button if button.label == label).click()
+    return at.run()
+
+
+def open_person(tmp_path: Path, person_id: int) -> AppTest:
+    at = page_app(tmp_path, "persons")
+    at.query_params["id"] = str(person_id)
+    return at.run()
+
+
+def test_list_and_search(demo_data: str, tmp_path: Path) -> None:
+    at = page_app(tmp_path, "persons").run()
+    assert not at.exception
+    assert at.title[0].value == "Personen"
+    assert "Ina-Maria Ulbrich" in at.dataframe[0].value["Name"].tolist()
+    at.text_input(key="persons.search").input("Ina-Maria Ulb").run()
+    assert at.dataframe[0].value["Name"].tolist() == ["Ina-Maria Ulbrich"]
+    at.text_input(key="persons.search").input("Oberbürgermeister").run()
+    assert "Dr. Stefan Fassbinder" in at.dataframe[0].value["Name"].tolist()
+
+
+def test_empty_database_invites_the_first_person(database_url: str, tmp_path: Path) -> None:
+    at = page_app(tmp_path, "persons").run()
+    assert not at.exception
+    assert "Noch keine Personen. Legen Sie unten die erste an." in at.info[0].value
+
+
+def test_create_edit_archive_and_restore(demo_data: str, tmp_path: Path) -> None:
+    at = page_app(tmp_path, "persons").run()
+    at.text_input(key="person_new.organization_search").input("Greifswald").run()
+    with Session(make_engine(demo_data)) as session:
+        greifswald = session.exec(
+            select(Organization).where(Organization.short_name == "Greifswald")
+        ).one()
+    at.text_input(key="person_new.title").input("Dr.")
+    at.text_input(key="person_new.given_name").input("Hanna")
+    at.text_input(key="person_new.family_name").input("Hausmann")
+    at.text_input(key="person_new.function").input("Amtsleiterin Digitalisierung")
+    at.text_input(key="person_new.email").input("hanna.hausmann@example.org")
+    at.selectbox(key="person_new.organization_id").select(greifswald.id)
+    click(at, "Anlegen")
+    assert not at.exception
+    [person] = stored(demo_data, "Hausmann")
+    assert (person.title, person.given_name, person.function, person.email) == (
+        "Dr.",
+        "Hanna",
+        "Amtsleiterin Digitalisierung",
+        "hanna.hausmann@example.org",
+    )
+    assert person.organization_id == greifswald.id
+    assert unescape(at.title[0].value) == "Dr. Hanna Hausmann"
+    assert "Die Person ist in keinem Gremium Mitglied" in at.info[0].value
+
+    form = f"person_edit_{person.id}_1"
+    at.text_input(key=f"{form}.function").input("Leiterin des Amtes für Digitalisierung")
+    click(at, "Speichern")
+    [person] = stored(demo_data, "Hausmann")
+    assert (person.function, person.version) == ("Leiterin des Amtes für Digitalisierung", 2)
+
+    click(at, "Archivieren")
+    assert stored(demo_data, "Hausmann")[0].archived
+    click(at, "Wiederherstellen")
+    assert not stored(demo_data, "Hausmann")[0].archived
+
+
+def test_missing_family_name_and_bad_email_keep_the_input(
+    database_url: str, tmp_path: Path
+) -> None:
+    at = page_app(tmp_path, "persons").run()
+    at.text_input(key="person_new.given_name").input("Hanna")
+    at.text_input(key="person_new.email").input("keine-adresse")
+    click(at, "Anlegen")
+    errors = [e.value for e in at.error]
+    assert "„Nachname“ ist ein Pflichtfeld." in errors
+    assert "„E-Mail“ hat kein gültiges Format." in errors
+    assert at.text_input(key="person_new.given_name").value == "Hanna"
+    with Session(make_engine(database_url)) as session:
+        assert session.exec(select(Person)).all() == []
+
+
+def test_view_of_ulbrich_shows_her_chair(demo_data: str, tmp_path: Path) -> None:
+    [ulbrich] = stored(demo_data, "Ulbrich")
+    at = open_person(tmp_path, ulbrich.id)
+    assert not at.exception
+    assert unescape(at.title[0].value) == "Ina-Maria Ulbrich"
+    memberships = at.dataframe[0].value
+    assert memberships.to_dict("records") == [
+        {
+            "Gremium": "Lenkungsausschuss E-Government Mecklenburg-Vorpommern",
+            "Rolle": "Vorsitz",
+            "entsandt von": "Land Mecklenburg-Vorpommern",
+            "stimmberechtigt": "ja",
+            "von": "10.04.2019",
+            "bis": "",
+            "Stand": "aktuell",
+        }
+    ]
+    assert (
+        "Lenkungsausschuss E-Government Mecklenburg-Vorpommern",
+        "committees",
+        "id=1",
+    ) in page_links(at)
+
+
+def test_memberships_over_time_show_ended_ones(demo_data: str, tmp_path: Path) -> None:
+    [hoerning] = stored(demo_data, "Hörning")
+    at = open_person(tmp_path, hoerning.id)
+    memberships = at.dataframe[0].value
+    assert memberships[["Rolle", "von", "bis", "Stand"]].values.tolist() == [
+        ["beratend", "01.08.2019", "", "aktuell"],
+        ["Mitglied", "09.04.2019", "09.04.2019", "beendet"],
+    ]

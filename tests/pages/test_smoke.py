@@ -1,0 +1,87 @@
+"""Every registered page renders without exception, with the demo data and with an empty database."""
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from models.db import make_engine
+from services.database import migrate
+from services.seed import load_demo_data
+from ui.links import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('smoke') / 'demo.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as session:
+        load_demo_data(session)
+    return url
+
+
+@pytest.fixture(scope="module")
+def empty_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('smoke') / 'empty.db'}"
+    migrate(make_engine(url))
+    return url
+
+
+def open_page(noun: str) -> AppTest:
+    """The whole app (router included, so links between pages resolve), on one page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(PAGES[noun])
+    return at
+
+
+def test_app_registers_every_page_script() -> None:
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    for noun in PAGES:
+        assert f'page("{noun}"' in app, noun
+        assert (ROOT / PAGES[noun]).is_file()
+
+
+@pytest.mark.parametrize("data", ["demo", "empty"])
+@pytest.mark.parametrize("noun", list(PAGES))
+def test_page_renders(
+    noun: str, data: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", request.getfixturevalue(f"{data}_url"))
+    at = open_page(noun)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize(
+    "noun", ["committees", "meetings", "decisions", "agreements", "organizations", "persons"]
+)
+def test_record_view_renders_for_the_first_record(
+    noun: str, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    at = open_page(noun)
+    at.query_params["id"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_unknown_record_id_is_handled(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    for noun in ["committees", "meetings", "decisions", "agreements", "organizations", "persons"]:
+        at = open_page(noun)
+        at.query_params["id"] = "999999"
+        at.run()
+        assert not at.exception, (noun, at.exception)
+
+
+def test_router_runs_the_start_page(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Übersicht"
