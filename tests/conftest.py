@@ -49,11 +49,15 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def postgresql_engine() -> Iterator[Engine]:
     url = os.environ.get("TEST_DATABASE_URL", LOCAL_PG_URL)
-    engine = make_engine(url, connect_args={"connect_timeout": 3})
+    # One schema per pytest-xdist worker, so parallel workers never share tables.
+    schema = f"test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = make_engine(
+        url, connect_args={"connect_timeout": 3, "options": f"-csearch_path={schema}"}
+    )
     try:
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
     except OperationalError as exc:
         message = (
             f"PostgreSQL unter {engine.url.render_as_string(hide_password=True)} nicht erreichbar "

@@ -12,28 +12,11 @@ from models import Agreement, AgreementParty, Approval, Decision, Organization
 from models.db import make_engine
 from models.enums import AgreementState, ApprovalState
 from services import agreements, organizations
-from services.database import migrate
-from services.seed import load_demo_data
 from tests.conftest import ACTOR
 from tests.pages.apptest import page_app
 from ui.format import plain
 
 KOMM24 = "Gründung der KOMM24 GmbH"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def demo_url(database_url: str) -> str:
-    with Session(make_engine(database_url)) as session:
-        load_demo_data(session)
-    return database_url
 
 
 def agreement_id(url: str, title: str) -> int:

@@ -9,20 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from models import Organization
 from models.db import make_engine
-from services.database import migrate
 from services.organizations import update_organization
 from services.periods import BERLIN
 from services.seed import load_demo_data
 from tests.conftest import ACTOR
 from tests.pages.test_overview import page_app, unescape
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
 
 
 @pytest.fixture

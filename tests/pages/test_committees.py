@@ -10,29 +10,12 @@ from streamlit.testing.v1 import AppTest
 from models import Committee, Membership, Person
 from models.db import make_engine
 from services import committees, persons
-from services.database import migrate
-from services.seed import load_demo_data
 from tests.conftest import ACTOR
 from tests.pages.apptest import entry_script
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "committees.py")
 MV = "Lenkungsausschuss E-Government Mecklenburg-Vorpommern"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def demo(database_url: str) -> str:
-    with Session(make_engine(database_url)) as session:
-        load_demo_data(session)
-    return database_url
 
 
 @pytest.fixture
@@ -76,7 +59,7 @@ def errors(at: AppTest) -> list[str]:
 # --- list ------------------------------------------------------------------------------
 
 
-def test_list_with_demo_data(demo: str) -> None:
+def test_list_with_demo_data(demo_url: str) -> None:
     at = AppTest.from_file(PAGE, default_timeout=30).run()
     assert not at.exception
     assert at.title[0].value == "Gremien"
@@ -100,7 +83,7 @@ def test_list_with_an_empty_database(database_url: str) -> None:
     ]
 
 
-def test_filters_and_search(demo: str) -> None:
+def test_filters_and_search(demo_url: str) -> None:
     at = AppTest.from_file(PAGE, default_timeout=30).run()
     at.multiselect(key="committees.states").select("SN").run()
     assert at.dataframe[0].value["Name"].tolist() == ["Ratsversammlung der Stadt Leipzig"]
@@ -118,35 +101,35 @@ def test_filters_and_search(demo: str) -> None:
     assert at.dataframe[0].value["Name"].tolist() == [MV]
 
 
-def test_choosing_a_committee_opens_it(demo: str, record_app: str) -> None:
+def test_choosing_a_committee_opens_it(demo_url: str, record_app: str) -> None:
     at = AppTest.from_file(record_app, default_timeout=30).run()
     # AppTest cannot click a table row; the „Gremium öffnen“ box takes the same path.
-    at.selectbox(key="committees.open").select(committee_id(demo)).run()
+    at.selectbox(key="committees.open").select(committee_id(demo_url)).run()
     assert not at.exception
-    assert at.query_params["id"] == str(committee_id(demo))
+    assert at.query_params["id"] == str(committee_id(demo_url))
     assert "Ulbrich" in at.dataframe[0].value["Name"].iloc[0]
 
 
 # --- create ----------------------------------------------------------------------------
 
 
-def test_create_a_committee(demo: str, record_app: str) -> None:
+def test_create_a_committee(demo_url: str, record_app: str) -> None:
     at = AppTest.from_file(record_app, default_timeout=30).run()
     at.text_input(key="committee_new.name").input("AG Servicekonto M-V")
     at.text_input(key="committee_new.short_name").input("AG SK")
     at.selectbox(key="committee_new.kind").select("working_group")
     at.selectbox(key="committee_new.state").select("MV")
-    at.selectbox(key="committee_new.parent_id").select(committee_id(demo))
+    at.selectbox(key="committee_new.parent_id").select(committee_id(demo_url))
     at.date_input(key="committee_new.start_date").set_value(date(2020, 4, 20))
     at = click(at, "Gremium anlegen")
     assert not at.exception
     assert errors(at) == []
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         stored = session.exec(
             select(Committee).where(Committee.name == "AG Servicekonto M-V")
         ).one()
     assert (stored.short_name, stored.kind, stored.state) == ("AG SK", "working_group", "MV")
-    assert (stored.parent_id, stored.start_date) == (committee_id(demo), date(2020, 4, 20))
+    assert (stored.parent_id, stored.start_date) == (committee_id(demo_url), date(2020, 4, 20))
     assert stored.quorum_rule == "more_than_half"
     # The new committee opens straight away.
     assert at.query_params["id"] == str(stored.id)
@@ -182,9 +165,9 @@ def test_create_with_end_before_start_keeps_the_input(database_url: str) -> None
 
 
 def test_committee_page_shows_composition_history_meetings_and_open_decisions(
-    demo: str, record_app: str
+    demo_url: str, record_app: str
 ) -> None:
-    at = open_committee(record_app, committee_id(demo))
+    at = open_committee(record_app, committee_id(demo_url))
     assert not at.exception
     assert "Lenkungsausschuss E" in at.title[0].value
     assert "Rahmenvereinbarung" in " ".join(m.value for m in at.markdown)
@@ -242,8 +225,8 @@ def test_unknown_committee(database_url: str, record_app: str) -> None:
 # --- edit, archive, restore ------------------------------------------------------------
 
 
-def test_edit_archive_and_restore(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
+def test_edit_archive_and_restore(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
     at = open_committee(record_app, record)
     form = f"committee_edit_{record}_1"
     at.text_area(key=f"{form}.purpose").set_value("Steuert das E-Government <b>im Land</b>.")
@@ -252,7 +235,7 @@ def test_edit_archive_and_restore(demo: str, record_app: str) -> None:
     at = click(at, "Änderungen speichern")
     assert not at.exception
     assert errors(at) == []
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         stored = session.get(Committee, record)
         assert stored is not None
         assert (stored.purpose, stored.seat_count, stored.majority_rule, stored.version) == (
@@ -266,21 +249,21 @@ def test_edit_archive_and_restore(demo: str, record_app: str) -> None:
     assert at.number_input(key=f"committee_edit_{record}_2.seat_count").value == 12
 
     at = click(at, "Gremium archivieren")
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         assert session.get(Committee, record).archived  # type: ignore[union-attr]
     assert any("archiviert" in w.value for w in at.warning)
     assert not [b for b in at.button if b.label == "Mitglied hinzufügen"]
 
     at = click(at, "Wiederherstellen")
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         assert not session.get(Committee, record).archived  # type: ignore[union-attr]
     assert not any("archiviert" in w.value for w in at.warning)
 
 
-def test_edit_refuses_a_concurrent_change(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
+def test_edit_refuses_a_concurrent_change(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
     at = open_committee(record_app, record)
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         committees.update_committee(
             session=session, actor=ACTOR, row_id=record, data={"seat_count": 9}
         )
@@ -288,7 +271,7 @@ def test_edit_refuses_a_concurrent_change(demo: str, record_app: str) -> None:
     at = click(at, "Änderungen speichern")
     assert any("inzwischen von sekretariat" in message for message in errors(at))
     assert at.text_input(key=f"committee_edit_{record}_1.short_name").value == "LA M-V"
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         stored = session.get(Committee, record)
         assert stored is not None
         assert (stored.short_name, stored.seat_count) == ("LA E-Gov M-V", 9)
@@ -301,9 +284,9 @@ def test_edit_refuses_a_concurrent_change(demo: str, record_app: str) -> None:
 # --- memberships -----------------------------------------------------------------------
 
 
-def test_add_a_member_who_is_already_a_person(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
-    with Session(make_engine(demo)) as session:
+def test_add_a_member_who_is_already_a_person(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
+    with Session(make_engine(demo_url)) as session:
         person = persons.create_person(
             session=session, actor=ACTOR, data={"given_name": "Nora", "family_name": "Neu"}
         )
@@ -317,14 +300,14 @@ def test_add_a_member_who_is_already_a_person(demo: str, record_app: str) -> Non
     at = click(at, "Mitglied hinzufügen")
     assert not at.exception
     assert errors(at) == []
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         stored = session.exec(select(Membership).where(Membership.person_id == person_id)).one()
     assert (stored.committee_id, stored.role, stored.voting_right) == (record, "advisory", False)
     assert "Nora Neu" in at.dataframe[0].value["Name"].tolist()
 
 
-def test_add_a_member_with_a_new_person(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
+def test_add_a_member_with_a_new_person(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
     at = open_committee(record_app, record)
     form = f"membership_new_{record}"
     at.toggle(key=f"{form}.new_person").set_value(True).run()
@@ -334,21 +317,21 @@ def test_add_a_member_with_a_new_person(demo: str, record_app: str) -> None:
     at.text_input(key=f"{form}.function").input("Referentin OZG")
     at.selectbox(key=f"{form}.role").select("deputy_member")
     at.checkbox(key=f"{form}.voting_right").uncheck()
-    at.selectbox(key=f"{form}.deputy_of_id").select(membership_of(demo, record, "Beispiel"))
+    at.selectbox(key=f"{form}.deputy_of_id").select(membership_of(demo_url, record, "Beispiel"))
     at = click(at, "Mitglied hinzufügen")
     assert not at.exception
     assert errors(at) == []
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         person = session.exec(select(Person).where(Person.family_name == "Pilot")).one()
         membership = session.exec(select(Membership).where(Membership.person_id == person.id)).one()
     assert (person.title, person.given_name, person.function) == ("Dr.", "Petra", "Referentin OZG")
     assert (membership.committee_id, membership.role) == (record, "deputy_member")
-    assert membership.deputy_of_id == membership_of(demo, record, "Beispiel")
+    assert membership.deputy_of_id == membership_of(demo_url, record, "Beispiel")
 
 
-def test_a_failing_membership_stores_no_new_person(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
-    with Session(make_engine(demo)) as session:
+def test_a_failing_membership_stores_no_new_person(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
+    with Session(make_engine(demo_url)) as session:
         persons_before = len(session.exec(select(Person)).all())
         memberships_before = len(session.exec(select(Membership)).all())
     at = open_committee(record_app, record)
@@ -360,15 +343,15 @@ def test_a_failing_membership_stores_no_new_person(demo: str, record_app: str) -
     assert not at.exception
     assert "„Rang der Stellvertretung“ ist beim stellv. Vorsitz anzugeben (1, 2, …)." in errors(at)
     assert at.text_input(key=f"{form}.family_name").value == "Waise"
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         assert len(session.exec(select(Person)).all()) == persons_before
         assert len(session.exec(select(Membership)).all()) == memberships_before
         assert session.exec(select(Person).where(Person.family_name == "Waise")).first() is None
 
 
-def test_a_member_twice_in_the_same_period_is_refused(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
-    with Session(make_engine(demo)) as session:
+def test_a_member_twice_in_the_same_period_is_refused(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
+    with Session(make_engine(demo_url)) as session:
         weiss = session.exec(select(Person).where(Person.family_name == "Weiss")).one()
     at = open_committee(record_app, record)
     form = f"membership_new_{record}"
@@ -377,8 +360,10 @@ def test_a_member_twice_in_the_same_period_is_refused(demo: str, record_app: str
     assert any("bereits Mitglied des Gremiums" in message for message in errors(at))
 
 
-def test_a_membership_outside_the_committee_lifetime_is_refused(demo: str, record_app: str) -> None:
-    summit = committee_id(demo, "Spitzengespräch „Digitale Verwaltung Sachsen“")
+def test_a_membership_outside_the_committee_lifetime_is_refused(
+    demo_url: str, record_app: str
+) -> None:
+    summit = committee_id(demo_url, "Spitzengespräch „Digitale Verwaltung Sachsen“")
     at = open_committee(record_app, summit)
     form = f"membership_new_{summit}"
     at.toggle(key=f"{form}.new_person").set_value(True).run()
@@ -386,13 +371,13 @@ def test_a_membership_outside_the_committee_lifetime_is_refused(demo: str, recor
     at.date_input(key=f"{form}.start_date").set_value(date(2020, 1, 1))
     at = click(at, "Mitglied hinzufügen")
     assert any("Bestehenszeit des Gremiums" in message for message in errors(at))
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         assert session.exec(select(Person).where(Person.family_name == "Zuspät")).first() is None
 
 
-def test_end_a_membership(demo: str, record_app: str) -> None:
-    record = committee_id(demo)
-    membership = membership_of(demo, record, "Beispiel")
+def test_end_a_membership(demo_url: str, record_app: str) -> None:
+    record = committee_id(demo_url)
+    membership = membership_of(demo_url, record, "Beispiel")
     at = open_committee(record_app, record)
     form = f"membership_end_{record}"
     at = click(at, "Mitgliedschaft beenden")
@@ -401,7 +386,7 @@ def test_end_a_membership(demo: str, record_app: str) -> None:
     at.date_input(key=f"{form}.end_date").set_value(date(2024, 6, 30))
     at = click(at, "Mitgliedschaft beenden")
     assert not at.exception
-    with Session(make_engine(demo)) as session:
+    with Session(make_engine(demo_url)) as session:
         stored = session.get(Membership, membership)
         assert stored is not None
         assert stored.end_date == date(2024, 6, 30)
@@ -411,11 +396,11 @@ def test_end_a_membership(demo: str, record_app: str) -> None:
     assert (ended["bis"], ended["Stand"]) == ("30.06.2024", "beendet")
 
 
-def test_filters_survive_a_visit_to_a_committee(demo: str, record_app: str) -> None:
+def test_filters_survive_a_visit_to_a_committee(demo_url: str, record_app: str) -> None:
     at = AppTest.from_file(record_app, default_timeout=30).run()
     at.multiselect(key="committees.states").select("SN").run()
     at.selectbox(key="committees.open").select(
-        committee_id(demo, "Ratsversammlung der Stadt Leipzig")
+        committee_id(demo_url, "Ratsversammlung der Stadt Leipzig")
     ).run()
     assert "Ratsversammlung" in at.title[0].value
     at = click(at, "Alle Gremien")

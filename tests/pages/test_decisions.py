@@ -3,34 +3,16 @@
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from models import Decision, FollowUpNote
 from models.db import make_engine
 from models.enums import FollowUpStatus
-from services.database import migrate
-from services.seed import load_demo_data
 from tests.pages.apptest import page_app
 from ui.format import plain
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def demo_url(database_url: str) -> str:
-    with Session(make_engine(database_url)) as session:
-        load_demo_data(session)
-    return database_url
 
 
 def decision_by_reference(url: str, reference: str) -> Decision:

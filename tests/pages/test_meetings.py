@@ -11,7 +11,6 @@ from models import AgendaItem, Attendance, Committee, Decision, Meeting
 from models.db import make_engine
 from models.enums import AttendanceStatus, DecisionResult, MeetingState
 from services import decisions, meetings
-from services.database import migrate
 from services.seed import load_demo_data
 from services.write import key
 from tests.conftest import (
@@ -25,14 +24,6 @@ from tests.conftest import (
 from tests.pages.apptest import entry_script
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
 
 
 @pytest.fixture

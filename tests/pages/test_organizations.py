@@ -2,30 +2,12 @@
 
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from models import Organization
 from models.db import make_engine
-from services.database import migrate
-from services.seed import load_demo_data
 from tests.pages.test_overview import captions, page_app, page_links, unescape
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def demo_data(database_url: str) -> str:
-    with Session(make_engine(database_url)) as session:
-        load_demo_data(session)
-    return database_url
 
 
 def stored(url: str, name: str) -> list[Organization]:
@@ -55,7 +37,7 @@ def click(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
-def test_list_search_and_filters(demo_data: str, tmp_path: Path) -> None:
+def test_list_search_and_filters(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "organizations").run()
     assert not at.exception
     assert at.title[0].value == "Organisationen"
@@ -82,7 +64,7 @@ def test_empty_database_invites_the_first_organization(database_url: str, tmp_pa
     assert "Noch keine Organisationen. Legen Sie unten die erste an." in at.info[0].value
 
 
-def test_create_stores_the_organization_and_opens_it(demo_data: str, tmp_path: Path) -> None:
+def test_create_stores_the_organization_and_opens_it(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "organizations").run()
     # The search above the form narrows the parent choices (it reruns; the form does not).
     at.text_input(key="organization_new.parent_search").input("Freistaat Sachsen").run()
@@ -91,23 +73,23 @@ def test_create_stores_the_organization_and_opens_it(demo_data: str, tmp_path: P
         "Freistaat Sachsen (Sachsen)",
     ]
     fill_new(at, name="Stadt Wurzen", short_name="Wurzen", kind="municipality", state="SN")
-    fill_new(at, ags="14729410", parent_id=org_id(demo_data, "Freistaat Sachsen"))
+    fill_new(at, ags="14729410", parent_id=org_id(demo_url, "Freistaat Sachsen"))
     click(at, "Anlegen")
     assert not at.exception
-    [org] = stored(demo_data, "Stadt Wurzen")
+    [org] = stored(demo_url, "Stadt Wurzen")
     assert (org.short_name, org.kind, org.state, org.ags) == (
         "Wurzen",
         "municipality",
         "SN",
         "14729410",
     )
-    assert org.parent_id == org_id(demo_data, "Freistaat Sachsen")
+    assert org.parent_id == org_id(demo_url, "Freistaat Sachsen")
     assert org.created_by == "geschaeftsstelle"
     assert at.title[0].value == "Stadt Wurzen"
     assert "Organisation „Stadt Wurzen“ angelegt." in [s.value for s in at.success]
 
 
-def test_duplicate_official_key_is_refused_under_the_field(demo_data: str, tmp_path: Path) -> None:
+def test_duplicate_official_key_is_refused_under_the_field(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "organizations").run()
     fill_new(at, name="Leipzig (Dublette)", kind="district_free_city", ags="14713000")
     click(at, "Anlegen")
@@ -115,7 +97,7 @@ def test_duplicate_official_key_is_refused_under_the_field(demo_data: str, tmp_p
     assert [unescape(e.value) for e in at.error] == [
         "„Amtlicher Schlüssel (AGS)“ 14713000 ist bereits an „Stadt Leipzig“ vergeben."
     ]
-    assert stored(demo_data, "Leipzig (Dublette)") == []
+    assert stored(demo_url, "Leipzig (Dublette)") == []
     assert at.text_input(key="organization_new.name").value == "Leipzig (Dublette)"
     assert at.text_input(key="organization_new.ags").value == "14713000"
 
@@ -131,8 +113,8 @@ def test_missing_name_keeps_what_was_typed(database_url: str, tmp_path: Path) ->
         assert session.exec(select(Organization)).all() == []
 
 
-def test_edit_archive_and_restore(demo_data: str, tmp_path: Path) -> None:
-    lecos = org_id(demo_data, "Lecos GmbH")
+def test_edit_archive_and_restore(demo_url: str, tmp_path: Path) -> None:
+    lecos = org_id(demo_url, "Lecos GmbH")
     at = page_app(tmp_path, "organizations")
     at.query_params["id"] = str(lecos)
     at.run()
@@ -141,21 +123,21 @@ def test_edit_archive_and_restore(demo_data: str, tmp_path: Path) -> None:
     at.selectbox(key=f"{form}.kind").select("company")
     click(at, "Speichern")
     assert not at.exception
-    [org] = stored(demo_data, "Lecos GmbH")
+    [org] = stored(demo_url, "Lecos GmbH")
     assert (org.short_name, org.kind, org.version) == ("Lecos Leipzig", "company", 2)
 
     click(at, "Archivieren")
-    assert stored(demo_data, "Lecos GmbH")[0].archived
+    assert stored(demo_url, "Lecos GmbH")[0].archived
     assert "archiviert" in at.warning[0].value
 
     click(at, "Wiederherstellen")
-    [org] = stored(demo_data, "Lecos GmbH")
+    [org] = stored(demo_url, "Lecos GmbH")
     assert not org.archived
     assert org.version == 4
 
 
-def test_edit_with_an_empty_name_is_refused(demo_data: str, tmp_path: Path) -> None:
-    lecos = org_id(demo_data, "Lecos GmbH")
+def test_edit_with_an_empty_name_is_refused(demo_url: str, tmp_path: Path) -> None:
+    lecos = org_id(demo_url, "Lecos GmbH")
     at = page_app(tmp_path, "organizations")
     at.query_params["id"] = str(lecos)
     at.run()
@@ -164,21 +146,21 @@ def test_edit_with_an_empty_name_is_refused(demo_data: str, tmp_path: Path) -> N
     click(at, "Speichern")
     assert "„Name“ ist ein Pflichtfeld." in [e.value for e in at.error]
     assert at.text_input(key=f"organization_edit_{lecos}_1.short_name").value == "LC"
-    assert stored(demo_data, "Lecos GmbH")[0].short_name == "Lecos"
+    assert stored(demo_url, "Lecos GmbH")[0].short_name == "Lecos"
 
 
 def test_view_of_leipzig_shows_its_committees_agreements_and_themenfelder(
-    demo_data: str, tmp_path: Path
+    demo_url: str, tmp_path: Path
 ) -> None:
     at = page_app(tmp_path, "organizations")
-    at.query_params["id"] = str(org_id(demo_data, "Stadt Leipzig"))
+    at.query_params["id"] = str(org_id(demo_url, "Stadt Leipzig"))
     at.run()
     assert not at.exception
     assert at.title[0].value == "Stadt Leipzig"
     links = {label: (page, query) for label, page, query in page_links(at)}
     assert links["Ratsversammlung der Stadt Leipzig"][0] == "committees"
     assert links["Gründung der KOMM24 GmbH"] == ("agreements", "id=1")
-    assert links["Freistaat Sachsen"][1] == f"id={org_id(demo_data, 'Freistaat Sachsen')}"
+    assert links["Freistaat Sachsen"][1] == f"id={org_id(demo_url, 'Freistaat Sachsen')}"
     assert "Träger; entsendet 3 Mitglieder · Rat/Kreistag" in captions(at)
     assert any(
         "Partei (Gründungsgesellschafter), vertreten durch Lecos GmbH" in caption
@@ -188,9 +170,9 @@ def test_view_of_leipzig_shows_its_committees_agreements_and_themenfelder(
     assert participations["Themenfeld"].tolist() == ["Recht & Ordnung"]
 
 
-def test_view_of_lecos_shows_komm24_as_representative(demo_data: str, tmp_path: Path) -> None:
+def test_view_of_lecos_shows_komm24_as_representative(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "organizations")
-    at.query_params["id"] = str(org_id(demo_data, "Lecos GmbH"))
+    at.query_params["id"] = str(org_id(demo_url, "Lecos GmbH"))
     at.run()
     assert not at.exception
     assert ("Gründung der KOMM24 GmbH", "agreements", "id=1") in page_links(at)

@@ -4,12 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from models.db import make_engine
-from services.database import migrate
-from services.seed import load_demo_data
 from tests.pages.apptest import page_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,22 +28,7 @@ def captions(at: AppTest) -> list[str]:
     return [unescape(caption.value) for caption in at.caption]
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def demo_data(database_url: str) -> str:
-    with Session(make_engine(database_url)) as session:
-        load_demo_data(session)
-    return database_url
-
-
-def test_overview_with_demo_data(demo_data: str, tmp_path: Path) -> None:
+def test_overview_with_demo_data(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "overview").run()
     assert not at.exception
     assert at.title[0].value == "Übersicht"
@@ -70,7 +51,7 @@ def test_overview_with_demo_data(demo_data: str, tmp_path: Path) -> None:
     assert any("2 von 5 Zustimmungen ausstehend" in caption for caption in captions(at))
 
 
-def test_overview_links_open_the_records(demo_data: str, tmp_path: Path) -> None:
+def test_overview_links_open_the_records(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "overview").run()
     targets = {label.split(" – ")[0]: (page, query) for label, page, query in page_links(at)}
     assert targets["LA-2019/05"] == ("decisions", "id=5")
@@ -89,7 +70,7 @@ def test_overview_links_open_the_records(demo_data: str, tmp_path: Path) -> None
     ],
 )
 def test_search_box_finds_records(
-    demo_data: str, tmp_path: Path, query: str, kind: str, label: str, page: str
+    demo_url: str, tmp_path: Path, query: str, kind: str, label: str, page: str
 ) -> None:
     at = page_app(tmp_path, "overview").run()
     at.text_input(key="overview.search").input(query).run()
@@ -98,7 +79,7 @@ def test_search_box_finds_records(
     assert any(text.startswith(f"{kind}: {label}") and target == page for text, target in hits)
 
 
-def test_search_without_hits_says_what_to_try(demo_data: str, tmp_path: Path) -> None:
+def test_search_without_hits_says_what_to_try(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "overview").run()
     at.text_input(key="overview.search").input("Xylophon").run()
     message = unescape(at.info[0].value)

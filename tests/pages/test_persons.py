@@ -2,30 +2,12 @@
 
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from models import Organization, Person
 from models.db import make_engine
-from services.database import migrate
-from services.seed import load_demo_data
 from tests.pages.test_overview import page_app, page_links, unescape
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    migrate(make_engine(url))
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def demo_data(database_url: str) -> str:
-    with Session(make_engine(database_url)) as session:
-        load_demo_data(session)
-    return database_url
 
 
 def stored(url: str, family_name: str) -> list[Person]:
@@ -44,7 +26,7 @@ def open_person(tmp_path: Path, person_id: int) -> AppTest:
     return at.run()
 
 
-def test_list_and_search(demo_data: str, tmp_path: Path) -> None:
+def test_list_and_search(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "persons").run()
     assert not at.exception
     assert at.title[0].value == "Personen"
@@ -61,10 +43,10 @@ def test_empty_database_invites_the_first_person(database_url: str, tmp_path: Pa
     assert "Noch keine Personen. Legen Sie unten die erste an." in at.info[0].value
 
 
-def test_create_edit_archive_and_restore(demo_data: str, tmp_path: Path) -> None:
+def test_create_edit_archive_and_restore(demo_url: str, tmp_path: Path) -> None:
     at = page_app(tmp_path, "persons").run()
     at.text_input(key="person_new.organization_search").input("Greifswald").run()
-    with Session(make_engine(demo_data)) as session:
+    with Session(make_engine(demo_url)) as session:
         greifswald = session.exec(
             select(Organization).where(Organization.short_name == "Greifswald")
         ).one()
@@ -76,7 +58,7 @@ def test_create_edit_archive_and_restore(demo_data: str, tmp_path: Path) -> None
     at.selectbox(key="person_new.organization_id").select(greifswald.id)
     click(at, "Anlegen")
     assert not at.exception
-    [person] = stored(demo_data, "Hausmann")
+    [person] = stored(demo_url, "Hausmann")
     assert (person.title, person.given_name, person.function, person.email) == (
         "Dr.",
         "Hanna",
@@ -90,13 +72,13 @@ def test_create_edit_archive_and_restore(demo_data: str, tmp_path: Path) -> None
     form = f"person_edit_{person.id}_1"
     at.text_input(key=f"{form}.function").input("Leiterin des Amtes für Digitalisierung")
     click(at, "Speichern")
-    [person] = stored(demo_data, "Hausmann")
+    [person] = stored(demo_url, "Hausmann")
     assert (person.function, person.version) == ("Leiterin des Amtes für Digitalisierung", 2)
 
     click(at, "Archivieren")
-    assert stored(demo_data, "Hausmann")[0].archived
+    assert stored(demo_url, "Hausmann")[0].archived
     click(at, "Wiederherstellen")
-    assert not stored(demo_data, "Hausmann")[0].archived
+    assert not stored(demo_url, "Hausmann")[0].archived
 
 
 def test_missing_family_name_and_bad_email_keep_the_input(
@@ -114,8 +96,8 @@ def test_missing_family_name_and_bad_email_keep_the_input(
         assert session.exec(select(Person)).all() == []
 
 
-def test_view_of_ulbrich_shows_her_chair(demo_data: str, tmp_path: Path) -> None:
-    [ulbrich] = stored(demo_data, "Ulbrich")
+def test_view_of_ulbrich_shows_her_chair(demo_url: str, tmp_path: Path) -> None:
+    [ulbrich] = stored(demo_url, "Ulbrich")
     at = open_person(tmp_path, ulbrich.id)
     assert not at.exception
     assert unescape(at.title[0].value) == "Ina-Maria Ulbrich"
@@ -138,8 +120,8 @@ def test_view_of_ulbrich_shows_her_chair(demo_data: str, tmp_path: Path) -> None
     ) in page_links(at)
 
 
-def test_memberships_over_time_show_ended_ones(demo_data: str, tmp_path: Path) -> None:
-    [hoerning] = stored(demo_data, "Hörning")
+def test_memberships_over_time_show_ended_ones(demo_url: str, tmp_path: Path) -> None:
+    [hoerning] = stored(demo_url, "Hörning")
     at = open_person(tmp_path, hoerning.id)
     memberships = at.dataframe[0].value
     assert memberships[["Rolle", "von", "bis", "Stand"]].values.tolist() == [

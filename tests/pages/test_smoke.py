@@ -3,32 +3,21 @@
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from models.db import make_engine
-from services.database import migrate
-from services.seed import load_demo_data
 from ui.links import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('smoke') / 'demo.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    with Session(engine) as session:
-        load_demo_data(session)
-    return url
-
-
-@pytest.fixture(scope="module")
-def empty_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('smoke') / 'empty.db'}"
-    migrate(make_engine(url))
-    return url
+LIST_TITLES = {
+    "overview": "Übersicht",
+    "committees": "Gremien",
+    "meetings": "Sitzungen",
+    "decisions": "Beschlüsse",
+    "agreements": "Vereinbarungen",
+    "organizations": "Organisationen",
+    "persons": "Personen",
+    "audit": "Änderungsprotokoll",
+}
 
 
 def open_page(noun: str) -> AppTest:
@@ -48,31 +37,26 @@ def test_app_registers_every_page_script() -> None:
 
 @pytest.mark.parametrize("data", ["demo", "empty"])
 @pytest.mark.parametrize("noun", list(PAGES))
-def test_page_renders(
-    noun: str, data: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", request.getfixturevalue(f"{data}_url"))
+def test_page_renders(noun: str, data: str, request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("demo_url" if data == "demo" else "database_url")
     at = open_page(noun)
     at.run()
     assert not at.exception, at.exception
-    assert at.title, "every page has a title"
+    assert at.title[0].value == LIST_TITLES[noun]
 
 
 @pytest.mark.parametrize(
     "noun", ["committees", "meetings", "decisions", "agreements", "organizations", "persons"]
 )
-def test_record_view_renders_for_the_first_record(
-    noun: str, demo_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo_url)
+def test_record_view_renders_for_the_first_record(noun: str, demo_url: str) -> None:
     at = open_page(noun)
     at.query_params["id"] = "1"
     at.run()
     assert not at.exception, at.exception
+    assert at.title[0].value != LIST_TITLES[noun], "the record view, not the list"
 
 
-def test_unknown_record_id_is_handled(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo_url)
+def test_unknown_record_id_is_handled(demo_url: str) -> None:
     for noun in ["committees", "meetings", "decisions", "agreements", "organizations", "persons"]:
         at = open_page(noun)
         at.query_params["id"] = "999999"
@@ -80,8 +64,7 @@ def test_unknown_record_id_is_handled(demo_url: str, monkeypatch: pytest.MonkeyP
         assert not at.exception, (noun, at.exception)
 
 
-def test_router_runs_the_start_page(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", demo_url)
+def test_router_runs_the_start_page(demo_url: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Übersicht"
