@@ -18,12 +18,8 @@ from services.agreements import (
     archive_agreement,
     archive_approval,
     archive_party,
-    committee_choices,
     create_agreement,
-    meeting_choices,
     milestone_figure,
-    organization_choices,
-    organization_count,
     restore_agreement,
     restore_approval,
     restore_party,
@@ -31,8 +27,11 @@ from services.agreements import (
     update_agreement,
     update_approval,
 )
+from services.committees import committee_choices
 from services.decisions import decision_choices
 from services.errors import NotFoundError
+from services.meetings import meeting_choices
+from services.organizations import count_organizations, organization_choices
 from services.periods import format_date
 from ui import forms, links
 from ui.db import session_scope
@@ -217,7 +216,7 @@ def agreement_view(agreement_id: int) -> None:
             approvals = agreement_approvals(session, agreement_id)
             archived_approvals = agreement_approvals(session, agreement_id, archived=True)
             milestones = agreement_milestones(session, agreement_id)
-            meetings = meeting_choices(session, include=agreement["meeting_id"])
+            meetings = meeting_choices(session, keep=agreement["meeting_id"])
     except NotFoundError as exc:
         st.warning(exc.message, icon=":material/search_off:")
         return
@@ -265,8 +264,8 @@ def organization_picker(form: str) -> dict[int, str]:
         st.session_state.get(forms.key(form, "represented_by_id")),
     ]
     with session_scope() as session:
-        choices = organization_choices(session, search=search, include=selected)
-        matching = organization_count(session, search)
+        choices = organization_choices(session, search=search, keep=selected, limit=200)
+        matching = count_organizations(session, search)
     if matching > len(choices):
         st.caption(f"{matching} Treffer; die ersten {len(choices)} sind wählbar.")
     return choices

@@ -23,14 +23,12 @@ from services.committees import (
     add_membership,
     add_membership_with_new_person,
     archive_committee,
-    committee_options,
+    committee_choices,
     committee_profile,
     composition,
     create_committee,
     end_committee_membership,
     membership_history,
-    organization_options,
-    person_options,
     restore_committee,
     search_committees,
     update_committee,
@@ -38,7 +36,9 @@ from services.committees import (
 from services.decisions import list_decisions
 from services.errors import ConflictError, NotFoundError
 from services.meetings import list_meetings
+from services.organizations import organization_choices
 from services.periods import format_date
+from services.persons import person_choices
 from services.write import get_row
 from ui import forms
 from ui.db import session_scope
@@ -189,7 +189,7 @@ def list_view() -> None:
     st.title("Gremien")
     show_flash()
     with session_scope() as session:
-        new_committee_form(organization_options(session), committee_options(session))
+        new_committee_form(organization_choices(session, limit=None), committee_choices(session))
 
         restore_filters()
         search = st.text_input("Suche", key="committees.search", placeholder="Name oder Kurzname")
@@ -428,7 +428,7 @@ def members(
             int(row["membership_id"]): f"{row['name']} ({row['role']})"
             for row in current.to_dict("records")
         }
-        add_member_form(committee_id, person_options(session), organizations, current_options)
+        add_member_form(committee_id, person_choices(session), organizations, current_options)
         end_member_form(committee_id, current_options)
 
     st.subheader("Mitgliedschaften im Zeitverlauf")
@@ -606,8 +606,8 @@ def detail_view(committee_id: int) -> None:
             st.error(str(exc), icon=":material/error:")
             return
         row = get_row(session, Committee, committee_id)
-        organizations = organization_options(session)
-        parents = committee_options(session, exclude_id=committee_id)
+        organizations = organization_choices(session, limit=None)
+        parents = committee_choices(session, exclude=committee_id)
         header(profile)
         show_flash()
         purpose_and_rules(profile)

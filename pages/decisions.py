@@ -7,7 +7,6 @@ from typing import Any
 import streamlit as st
 
 from models.enums import FollowUpStatus
-from services.agreements import organization_choices, organization_count
 from services.decisions import (
     add_follow_up_note,
     decision_committees,
@@ -19,6 +18,7 @@ from services.decisions import (
     update_decision,
 )
 from services.errors import NotFoundError
+from services.organizations import count_organizations, organization_choices
 from services.periods import format_date
 from ui import forms, links
 from ui.db import session_scope
@@ -129,9 +129,9 @@ def decision_view(decision_id: int) -> None:
             decision = decision_detail(session, decision_id)
             notes = follow_up_notes(session, decision_id)
             organizations = organization_choices(
-                session, search=search, include=[decision["responsible_id"]]
+                session, search=search, keep=[decision["responsible_id"]], limit=200
             )
-            matching = organization_count(session, search)
+            matching = count_organizations(session, search)
     except NotFoundError as exc:
         st.warning(exc.message, icon=":material/search_off:")
         return

@@ -9,7 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from pydantic import BaseModel
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from models import (
     Agreement,
@@ -28,11 +28,11 @@ from models import (
 )
 from models.enums import AgreementState, ApprovalState
 from services.actor import Actor
-from services.decisions import meeting_label
 from services.errors import DomainError
+from services.meetings import meeting_label
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
-from services.write import EntityCommands, find_one, get_row, key, require_active
+from services.write import EntityCommands, find_one, get_row, require_active
 
 OPEN_APPROVAL_STATES = (ApprovalState.PENDING, ApprovalState.REFUSED)
 
@@ -562,78 +562,3 @@ def milestone_figure(frame: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(title="")
     figure.update_layout(showlegend=False, height=120 + 40 * max(len(kinds), 1))
     return figure
-
-
-def organization_choices(
-    session: Session,
-    *,
-    search: str | None = None,
-    include: list[int | None] | None = None,
-    limit: int = 200,
-) -> dict[int, str]:
-    """Active organizations to pick from, by name; `search` narrows a long directory."""
-    statement = (
-        select(Organization.id, Organization.name)
-        .where(col(Organization.archived).is_(False))
-        .order_by(Organization.name, col(Organization.id))
-    )
-    if search:
-        pattern = f"%{search.strip()}%"
-        statement = statement.where(
-            col(Organization.name).ilike(pattern) | col(Organization.short_name).ilike(pattern)
-        )
-    choices = {int(i): name for i, name in session.exec(statement.limit(limit))}  # type: ignore[arg-type]
-    wanted = [i for i in include or [] if i is not None and i not in choices]
-    if wanted:
-        extra = select(Organization.id, Organization.name).where(col(Organization.id).in_(wanted))
-        choices.update({int(i): name for i, name in session.exec(extra)})  # type: ignore[arg-type]
-    return choices
-
-
-def organization_count(session: Session, search: str | None = None) -> int:
-    """How many active organizations match `search` (to say when a pick list is cut short)."""
-    statement = select(func.count()).select_from(Organization)
-    statement = statement.where(col(Organization.archived).is_(False))
-    if search:
-        pattern = f"%{search.strip()}%"
-        statement = statement.where(
-            col(Organization.name).ilike(pattern) | col(Organization.short_name).ilike(pattern)
-        )
-    return int(session.exec(statement).one())
-
-
-def committee_choices(
-    session: Session, *, include: int | None = None, limit: int = 500
-) -> dict[int, str]:
-    """Active committees that can approve, by name."""
-    statement = (
-        select(Committee.id, Committee.name)
-        .where(col(Committee.archived).is_(False))
-        .order_by(Committee.name, col(Committee.id))
-        .limit(limit)
-    )
-    choices = {int(i): name for i, name in session.exec(statement)}  # type: ignore[arg-type]
-    if include is not None and include not in choices:
-        committee = session.get(Committee, include)
-        if committee is not None:
-            choices[include] = committee.name
-    return choices
-
-
-def meeting_choices(
-    session: Session, *, include: int | None = None, limit: int = 200
-) -> dict[int, str]:
-    """Recent meetings an agreement may have been agreed at, newest first."""
-    statement = (
-        select(Meeting, Committee.name)
-        .join(Committee, col(Meeting.committee_id) == Committee.id)
-        .where(col(Meeting.archived).is_(False))
-        .order_by(col(Meeting.start).desc(), col(Meeting.id))
-    )
-    rows = list(session.exec(statement.limit(limit)))
-    if include is not None and include not in {meeting.id for meeting, _ in rows}:
-        rows += list(session.exec(statement.where(Meeting.id == include)))
-    return {
-        key(meeting): f"{committee}: {meeting_label(meeting.number, meeting.start, meeting.title)}"
-        for meeting, committee in rows
-    }

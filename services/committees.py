@@ -391,42 +391,31 @@ def search_committees(
     return fetch_page(session, statement, to_row, COMMITTEE_COLUMNS, limit=limit, offset=offset)
 
 
-def organization_options(session: Session) -> dict[int, str]:
-    """Active organizations for pickers: id → name, sorted by name."""
-    statement = (
-        select(Organization.id, Organization.name)
-        .where(col(Organization.archived).is_(False))
-        .order_by(col(Organization.name), col(Organization.id))
-    )
-    return {org_id: name for org_id, name in session.exec(statement) if org_id is not None}
-
-
-def person_options(session: Session) -> dict[int, str]:
-    """Active persons for pickers: id → „Nachname, Vorname (Organisation)“."""
-    statement = (
-        select(Person, Organization.name)
-        .join(Organization, col(Person.organization_id) == Organization.id, isouter=True)
-        .where(col(Person.archived).is_(False))
-        .order_by(col(Person.family_name), col(Person.given_name), col(Person.id))
-    )
-    options: dict[int, str] = {}
-    for person, org_name in session.exec(statement):
-        given = " ".join(part for part in (person.title, person.given_name) if part)
-        label = f"{person.family_name}, {given}" if given else person.family_name
-        options[key(person)] = f"{label} ({org_name})" if org_name else label
-    return options
-
-
-def committee_options(session: Session, *, exclude_id: int | None = None) -> dict[int, str]:
-    """Active committees for pickers (e.g. the parent committee): id → name."""
+def committee_choices(
+    session: Session,
+    *,
+    keep: int | None = None,
+    exclude: int | None = None,
+    limit: int | None = None,
+) -> dict[int, str]:
+    """Active committees for pickers (id → name); `keep` stays listed, `exclude` never is."""
     statement = (
         select(Committee.id, Committee.name)
         .where(col(Committee.archived).is_(False))
         .order_by(col(Committee.name), col(Committee.id))
     )
-    if exclude_id is not None:
-        statement = statement.where(Committee.id != exclude_id)
-    return {row_id: name for row_id, name in session.exec(statement) if row_id is not None}
+    if exclude is not None:
+        statement = statement.where(Committee.id != exclude)
+    rows = {
+        int(i): name
+        for i, name in session.exec(statement if limit is None else statement.limit(limit))
+        if i is not None
+    }
+    if keep is not None and keep not in rows and keep != exclude:
+        kept = session.get(Committee, keep)
+        if kept is not None:
+            rows[keep] = kept.name
+    return rows
 
 
 def committee_profile(

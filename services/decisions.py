@@ -1,6 +1,6 @@
 """Beschlüsse: recording, the vote rules, and the Beschlusskontrolle (follow-up)."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -22,7 +22,7 @@ from models import (
 from models.enums import DecisionResult, FollowUpStatus, MajorityRule, MeetingKind, VoteMode
 from services.actor import Actor
 from services.errors import DomainError
-from services.meetings import editable_meeting, quorum, voting_present
+from services.meetings import editable_meeting, meeting_label, quorum, voting_present
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
 from services.validation import validate
@@ -381,13 +381,6 @@ def _open_and_late(decision: Decision, today: date) -> bool:
         and decision.due_date < today
         and decision.follow_up_status in (FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS)
     )
-
-
-def meeting_label(number: int | None, start: datetime, title: str | None) -> str:
-    """How a meeting is named in links and lists: "Sitzung Nr. 2 am 20.11.2019 – Titel"."""
-    label = f"Sitzung Nr. {number}" if number else "Sitzung"
-    label += f" am {format_date(start.date())}"
-    return f"{label} – {title}" if title else label
 
 
 def decision_detail(

@@ -48,6 +48,7 @@ from services.write import (
     apply_changes,
     find_one,
     get_row,
+    key,
     require_active,
     transaction,
 )
@@ -1049,3 +1050,29 @@ def responsible_options(
         .order_by(col(Organization.name), col(Organization.id))
     )
     return {org.id: org.name for org in session.exec(statement) if org.id is not None}
+
+
+def meeting_label(number: int | None, start: datetime, title: str | None) -> str:
+    """How a meeting is named in links and lists: "Sitzung Nr. 2 am 20.11.2019 – Titel"."""
+    label = f"Sitzung Nr. {number}" if number else "Sitzung"
+    label += f" am {format_date(start.date())}"
+    return f"{label} – {title}" if title else label
+
+
+def meeting_choices(
+    session: Session, *, keep: int | None = None, limit: int = 200
+) -> dict[int, str]:
+    """Recent meetings an agreement may have been agreed at, newest first."""
+    statement = (
+        select(Meeting, Committee.name)
+        .join(Committee, col(Meeting.committee_id) == Committee.id)
+        .where(col(Meeting.archived).is_(False))
+        .order_by(col(Meeting.start).desc(), col(Meeting.id))
+    )
+    rows = list(session.exec(statement.limit(limit)))
+    if keep is not None and keep not in {meeting.id for meeting, _ in rows}:
+        rows += list(session.exec(statement.where(Meeting.id == keep)))
+    return {
+        key(meeting): f"{committee}: {meeting_label(meeting.number, meeting.start, meeting.title)}"
+        for meeting, committee in rows
+    }

@@ -1,5 +1,6 @@
 """Organisationen: commands and queries."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -158,27 +159,48 @@ def search_organizations(
 
 
 def organization_choices(
-    session: Session, *, search: str | None = None, keep: int | None = None, limit: int = 50
+    session: Session,
+    *,
+    search: str | None = None,
+    keep: int | Iterable[int | None] | None = None,
+    limit: int | None = 50,
 ) -> dict[int, str]:
     """Active organizations for a picker (id → "Name (Kurzname)"), narrowed by `search`.
 
-    `keep` is the organization already chosen: it stays among the choices even when the
-    search no longer matches it or it has been archived since.
+    `keep` is what is already chosen: it stays among the choices even when the search no
+    longer matches it or it has been archived since. `limit=None` lists every match.
     """
     statement = select(Organization).where(col(Organization.archived).is_(False))
     if search and search.strip():
-        statement = statement.where(
-            or_(
-                matches(Organization.name, search),
-                matches(Organization.short_name, search),
-                matches(Organization.ags, search),
-            )
+        statement = statement.where(_matching(search))
+    statement = statement.order_by(col(Organization.name), col(Organization.id))
+    found = list(session.exec(statement if limit is None else statement.limit(limit)))
+    kept_ids = [keep] if isinstance(keep, int) else [i for i in keep or [] if i is not None]
+    missing = [i for i in kept_ids if i not in {org.id for org in found}]
+    if missing:
+        found = (
+            list(session.exec(select(Organization).where(col(Organization.id).in_(missing))))
+            + found
         )
-    found = list(session.exec(statement.order_by(col(Organization.name)).limit(limit)))
-    kept = session.get(Organization, keep) if keep is not None else None
-    if kept is not None and kept not in found:
-        found.insert(0, kept)
     return {key(org): _choice_label(org) for org in found}
+
+
+def count_organizations(session: Session, search: str | None = None) -> int:
+    """How many active organizations match `search` (to say when a pick list is cut short)."""
+    statement = (
+        select(func.count()).select_from(Organization).where(col(Organization.archived).is_(False))
+    )
+    if search and search.strip():
+        statement = statement.where(_matching(search))
+    return int(session.exec(statement).one())
+
+
+def _matching(search: str) -> Any:
+    return or_(
+        matches(Organization.name, search),
+        matches(Organization.short_name, search),
+        matches(Organization.ags, search),
+    )
 
 
 def _choice_label(org: Organization) -> str:

@@ -12,7 +12,7 @@ from models import Committee, Membership, Organization, Person, PersonCreate, Pe
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import valid_on
 from services.search import matches, person_name_matches
-from services.write import EntityCommands, require_active
+from services.write import EntityCommands, key, require_active
 
 
 def _check(session: Session, values: PersonCreate, _current: Person | None) -> None:
@@ -167,3 +167,19 @@ def person_memberships(session: Session, person_id: int, today: date | None = No
             }
         )
     return pd.DataFrame(rows, columns=MEMBERSHIP_HISTORY_COLUMNS)
+
+
+def person_choices(session: Session) -> dict[int, str]:
+    """Active persons for pickers: id → „Nachname, Vorname (Organisation)“."""
+    statement = (
+        select(Person, Organization.name)
+        .join(Organization, col(Person.organization_id) == Organization.id, isouter=True)
+        .where(col(Person.archived).is_(False))
+        .order_by(col(Person.family_name), col(Person.given_name), col(Person.id))
+    )
+    options: dict[int, str] = {}
+    for person, org_name in session.exec(statement):
+        given = " ".join(part for part in (person.title, person.given_name) if part)
+        label = f"{person.family_name}, {given}" if given else person.family_name
+        options[key(person)] = f"{label} ({org_name})" if org_name else label
+    return options

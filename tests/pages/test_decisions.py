@@ -144,8 +144,8 @@ def test_responsible_and_due_date_change_with_version_check(tmp_path: Path, demo
     form = f"decision_follow_up_{decision.id}_{decision.version}"
     at.text_input(key=f"decision_org_search_{decision.id}").input("Leipzig").run()
     responsible = at.selectbox(key=f"{form}.responsible_organization_id")
-    assert "Stadt Leipzig" in responsible.options
-    responsible.select(next(o for o in responsible.options if o == "Stadt Leipzig"))
+    assert "Stadt Leipzig (Leipzig)" in responsible.options
+    responsible.select(next(o for o in responsible.options if o == "Stadt Leipzig (Leipzig)"))
     at.date_input(key=f"{form}.due_date").set_value(date(2030, 6, 30))
     next(b for b in at.button if b.label == "Speichern").click().run()
     assert not at.exception

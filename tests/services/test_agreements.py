@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from models import Agreement, AgreementParty, Approval
 from models.enums import AgreementState
-from services import agreements, organizations
+from services import agreements
 from services.actor import Actor
 from services.errors import DomainError
 from tests.conftest import (
@@ -331,29 +331,6 @@ def test_search_agreements_pages_in_sql_with_status_for_the_page(session: Sessio
     with_archived = agreements.search_agreements(session, include_archived=True)
     assert with_archived.total == 6
     assert agreements.search_agreements(session, search="nichts").rows.empty
-
-
-def test_pick_lists_search_and_keep_the_current_choice(session: Session) -> None:
-    leipzig = make_org(session, name="Stadt Leipzig", short_name="Leipzig")
-    lecos = make_org(session, name="Lecos GmbH", kind="it_provider")
-    archived = make_org(session, name="Alte Stadt")
-    organizations.archive_organization(session=session, actor=ACTOR, row_id=archived.id)
-    assert agreements.organization_choices(session) == {
-        lecos.id: "Lecos GmbH",
-        leipzig.id: "Stadt Leipzig",
-    }
-    assert agreements.organization_choices(session, search="leip") == {leipzig.id: "Stadt Leipzig"}
-    assert agreements.organization_count(session, "le") == 2
-    assert agreements.organization_choices(session, limit=1, include=[leipzig.id, None]) == {
-        lecos.id: "Lecos GmbH",
-        leipzig.id: "Stadt Leipzig",
-    }
-    council = make_committee(session, name="Ratsversammlung", kind="council")
-    assert agreements.committee_choices(session) == {council.id: "Ratsversammlung"}
-    meeting = make_meeting(session, council, title="Ratssitzung")
-    assert agreements.meeting_choices(session) == {
-        meeting.id: "Ratsversammlung: Sitzung Nr. 1 am 10.03.2026 – Ratssitzung"
-    }
 
 
 def test_awaiting_approval_without_any_recorded_is_late_after_the_target(session: Session) -> None:

@@ -243,17 +243,21 @@ def test_option_lists_offer_only_active_records(session: Session, actor: Actor) 
     fassbinder = make_person(session, title="Dr.", given_name="Stefan", family_name="Fassbinder")
     archived = make_person(session, family_name="Ehemalig")
     persons.archive_person(session=session, actor=actor, row_id=archived.id)
-    assert list(committees.organization_options(session).values()) == [
+    assert list(organizations.organization_choices(session, limit=None).values()) == [
         "Amt Beispiel",
         "Land Mecklenburg-Vorpommern",
     ]
-    assert committees.person_options(session) == {
+    assert persons.person_choices(session) == {
         fassbinder.id: "Fassbinder, Dr. Stefan",
         ulbrich.id: "Ulbrich, Ina-Maria (Land Mecklenburg-Vorpommern)",
     }
     top = make_committee(session, name="IT-Planungsrat")
     sub = make_committee(session, name="AG Standards")
-    assert committees.committee_options(session, exclude_id=sub.id) == {top.id: "IT-Planungsrat"}
+    assert committees.committee_choices(session, exclude=sub.id) == {top.id: "IT-Planungsrat"}
+    assert committees.committee_choices(session, keep=top.id, limit=1) == {
+        sub.id: "AG Standards",
+        top.id: "IT-Planungsrat",
+    }
 
 
 def test_committee_profile_names_host_parent_rules_and_status(

@@ -558,3 +558,14 @@ def test_agenda_item_with_a_decision_cannot_be_archived(session: Session, actor:
     )
     with pytest.raises(DomainError, match="zuerst"):
         meetings.archive_agenda_item(session=session, actor=actor, row_id=item.id)
+
+
+def test_meeting_choices_are_labelled_and_keep_the_current_choice(session: Session) -> None:
+    council = make_committee(session, name="Ratsversammlung", kind="council")
+    meeting = make_meeting(session, council, title="Ratssitzung")
+    older = make_meeting(session, council, start=datetime(2019, 9, 4, 14))
+    assert meetings.meeting_choices(session) == {
+        meeting.id: "Ratsversammlung: Sitzung Nr. 1 am 10.03.2026 – Ratssitzung",
+        older.id: "Ratsversammlung: Sitzung Nr. 2 am 04.09.2019",
+    }
+    assert list(meetings.meeting_choices(session, limit=1, keep=older.id)) == [meeting.id, older.id]

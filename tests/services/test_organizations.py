@@ -249,3 +249,25 @@ def test_memberships_of_a_person_over_time(session: Session) -> None:
         ["Lenkungsausschuss", "stellv. Vorsitz (2.)", "Land M-V", "ja", "aktuell"],
         ["Spitzengespräch", "Mitglied", "", "nein", "beendet"],
     ]
+
+
+def test_organization_choices_search_count_and_keep_the_current_choice(
+    session: Session, actor: Actor
+) -> None:
+    leipzig = make_org(
+        session, name="Stadt Leipzig", short_name="Leipzig", kind="district_free_city"
+    )
+    lecos = make_org(session, name="Lecos GmbH", kind="it_provider")
+    archived = make_org(session, name="Alte Stadt")
+    organizations.archive_organization(session=session, actor=actor, row_id=archived.id)
+    assert organizations.organization_choices(session) == {
+        lecos.id: "Lecos GmbH",
+        leipzig.id: "Stadt Leipzig (Leipzig)",
+    }
+    assert organizations.organization_choices(session, search="leip") == {
+        leipzig.id: "Stadt Leipzig (Leipzig)"
+    }
+    assert organizations.count_organizations(session, "le") == 2
+    limited = organizations.organization_choices(session, limit=1, keep=[leipzig.id, None])
+    assert set(limited) == {lecos.id, leipzig.id}
+    assert archived.id in organizations.organization_choices(session, keep=archived.id)
