@@ -7,14 +7,15 @@ from ui.links import PAGES
 st.set_page_config(page_title="Kooperationsraum", page_icon=":material/hub:", layout="wide")
 
 
-def page(noun: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
-    return st.Page(PAGES[noun], title=title, icon=icon, url_path=url_path, default=default)
+def page(noun: str, title: str, icon: str, url_path: str | None = None) -> st.Page:
+    # The default page (no url_path) is served at the app's root address.
+    return st.Page(PAGES[noun], title=title, icon=icon, url_path=url_path, default=url_path is None)
 
 
 navigation = st.navigation(
     {
         "Arbeitsraum": [
-            page("overview", "Übersicht", ":material/dashboard:", "uebersicht", default=True),
+            page("overview", "Übersicht", ":material/dashboard:"),
             page("decisions", "Beschlüsse", ":material/task_alt:", "beschluesse"),
         ],
         "Gremienarbeit": [
