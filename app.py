@@ -23,6 +23,13 @@ navigation = st.navigation(
             page("meetings", "Sitzungen", ":material/event:", "sitzungen"),
             page("agreements", "Vereinbarungen", ":material/handshake:", "vereinbarungen"),
         ],
+        "Auswertung": [
+            page("topic_fields", "Themenfelder", ":material/grid_view:", "themenfelder"),
+            page("participation", "Beteiligung", ":material/donut_large:", "beteiligung"),
+            page("network", "Kooperationsnetz", ":material/hub:", "kooperationsnetz"),
+            page("timeline", "Zeitleiste", ":material/timeline:", "zeitleiste"),
+            page("committee_work", "Gremienarbeit", ":material/monitoring:", "gremienarbeit"),
+        ],
         "Verzeichnis": [
             page("organizations", "Organisationen", ":material/account_balance:", "organisationen"),
             page("persons", "Personen", ":material/person:", "personen"),

@@ -12,6 +12,11 @@ PAGES = {
     "organizations": "pages/organizations.py",
     "persons": "pages/persons.py",
     "audit": "pages/audit.py",
+    "topic_fields": "pages/topic_fields.py",
+    "participation": "pages/participation.py",
+    "network": "pages/network.py",
+    "timeline": "pages/timeline.py",
+    "committee_work": "pages/committee_work.py",
 }
 
 

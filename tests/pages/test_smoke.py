@@ -17,6 +17,11 @@ LIST_TITLES = {
     "organizations": "Organisationen",
     "persons": "Personen",
     "audit": "Änderungsprotokoll",
+    "topic_fields": "Themenfelder",
+    "participation": "Beteiligung",
+    "network": "Kooperationsnetz",
+    "timeline": "Zeitleiste",
+    "committee_work": "Gremienarbeit",
 }
 
 
