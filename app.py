@@ -35,6 +35,7 @@ navigation = st.navigation(
             page("persons", "Personen", ":material/person:", "personen"),
         ],
         "Verwaltung": [
+            page("export", "Export und Import", ":material/import_export:", "export"),
             page("audit", "Änderungsprotokoll", ":material/history:", "aenderungsprotokoll"),
         ],
     }

@@ -5,6 +5,7 @@ import sys
 import typer
 from sqlmodel import Session
 
+from commands import data, minutes, oparl
 from models.db import make_engine
 from services.database import database_status, migrate
 from services.seed import has_data, load_demo_data
@@ -57,6 +58,9 @@ def check_command() -> None:
         typer.echo("Schema veraltet: bitte `python manage.py migrate` ausführen.", err=True)
         sys.exit(1)
 
+
+for area in (minutes, oparl, data):
+    area.register(cli)
 
 if __name__ == "__main__":
     cli()

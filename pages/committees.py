@@ -42,6 +42,7 @@ from services.persons import person_choices
 from services.write import get_row
 from ui import forms
 from ui.db import session_scope
+from ui.exports.oparl import calendar_downloads
 from ui.format import plain
 from ui.links import back_to_list, link, selected_id
 from ui.session import show_flash
@@ -610,6 +611,8 @@ def detail_view(committee_id: int) -> None:
         parents = committee_choices(session, exclude=committee_id)
         header(profile)
         show_flash()
+        if not profile["archived"]:
+            calendar_downloads(committee_id=committee_id)
         purpose_and_rules(profile)
         members(session, committee_id, not profile["archived"], organizations)
         meetings(session, committee_id)

@@ -22,6 +22,7 @@ from services.organizations import count_organizations, organization_choices
 from services.periods import format_date
 from ui import forms, links
 from ui.db import session_scope
+from ui.exports.minutes import decisions_download
 from ui.format import plain
 from ui.session import show_flash
 from ui.tables import paged, pick_table, show_table
@@ -42,6 +43,7 @@ def overdue_banner(count: int) -> None:
 def decision_list() -> None:
     st.title("Beschlüsse")
     st.caption("Beschlusskontrolle: wer setzt was bis wann um – und ist es erledigt?")
+    decisions_download()
     with session_scope() as session:
         committees = decision_committees(session)
         responsible = responsible_organizations(session)

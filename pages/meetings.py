@@ -25,6 +25,8 @@ from services.periods import format_date
 from services.write import get_row, key
 from ui import forms
 from ui.db import session_scope
+from ui.exports.minutes import meeting_downloads
+from ui.exports.oparl import calendar_downloads
 from ui.format import plain
 from ui.links import back_to_list, link, selected_id
 from ui.session import show_flash
@@ -297,6 +299,12 @@ def _header(meeting: Meeting, committee: Committee, editable: bool) -> None:
         st.warning("Diese Sitzung ist abgesagt.", icon=":material/event_busy:")
     if meeting.state == MeetingState.CLOSED:
         st.info(CLOSED_NOTE, icon=":material/lock:")
+    if not meeting.archived:
+        with st.expander(
+            "Herunterladen: Protokoll, Niederschrift, Kalender", icon=":material/download:"
+        ):
+            meeting_downloads(key(meeting))
+            calendar_downloads(meeting_id=key(meeting))
     if editable:
         form = f"meeting_edit_{key(meeting)}_{meeting.version}"
         with st.expander("Sitzungsdaten bearbeiten", icon=":material/edit:"), st.form(form):

@@ -17,6 +17,7 @@ PAGES = {
     "network": "pages/network.py",
     "timeline": "pages/timeline.py",
     "committee_work": "pages/committee_work.py",
+    "export": "pages/export.py",
 }
 
 

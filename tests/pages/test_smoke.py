@@ -22,6 +22,7 @@ LIST_TITLES = {
     "network": "Kooperationsnetz",
     "timeline": "Zeitleiste",
     "committee_work": "Gremienarbeit",
+    "export": "Export und Import",
 }
 
 
