@@ -24,7 +24,7 @@ from ui import forms, links
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import show_flash
-from ui.tables import paged, pick_table, show_table
+from ui.tables import fact, paged, pick_table, show_table
 
 FIELDS = ["name", "short_name", "kind", "state", "parent_id", "ags"]
 KINDS = OrganizationKind.labels()
@@ -150,11 +150,6 @@ def list_view(session: Session) -> None:
 
     with st.expander("Neue Organisation anlegen", expanded=page.total == 0 and not filtered):
         organization_form(session, "organization_new")
-
-
-def fact(label: str, value: object) -> None:
-    if value not in (None, ""):
-        st.markdown(f"**{label}:** {plain(str(value))}")
 
 
 def detail_view(session: Session, org_id: int) -> None:

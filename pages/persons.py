@@ -20,7 +20,7 @@ from ui import forms, links
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import show_flash
-from ui.tables import paged, pick_table, show_table
+from ui.tables import fact, paged, pick_table, show_table
 
 FIELDS = ["title", "given_name", "family_name", "function", "email", "organization_id"]
 LIST_COLUMNS = ["name", "function", "organization"]
@@ -130,11 +130,6 @@ def list_view(session: Session) -> None:
 
     with st.expander("Neue Person anlegen", expanded=page.total == 0 and not search.strip()):
         person_form(session, "person_new")
-
-
-def fact(label: str, value: object) -> None:
-    if value not in (None, ""):
-        st.markdown(f"**{label}:** {plain(str(value))}")
 
 
 def detail_view(session: Session, person_id: int) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from services.paging import DEFAULT_PAGE_SIZE, Page
-from ui.format import german_table
+from ui.format import german_table, plain
 
 
 def show_table(
@@ -66,3 +66,9 @@ def paged(
         st.pagination(page.page_count, default=current, key=state_key)
         st.caption(f"{page.total} Einträge, Seite {current} von {page.page_count}")
     return page
+
+
+def fact(label: str, value: object) -> None:
+    """One labelled fact of a record view; nothing when the value is empty (shown literally)."""
+    if value not in (None, ""):
+        st.markdown(f"**{label}:** {plain(str(value))}")
