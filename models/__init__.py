@@ -1,5 +1,13 @@
 """Tables and schemas of Kooperationsraum; importing this package registers every table."""
 
+from models.account import (
+    Account,
+    AccountCreate,
+    AccountUpdate,
+    Assignment,
+    AssignmentCreate,
+    AssignmentUpdate,
+)
 from models.agreement import (
     Agreement,
     AgreementCreate,
@@ -50,6 +58,9 @@ from models.topic_field import (
 )
 
 __all__ = [
+    "Account",
+    "AccountCreate",
+    "AccountUpdate",
     "AgendaItem",
     "AgendaItemCreate",
     "AgendaItemUpdate",
@@ -62,6 +73,9 @@ __all__ = [
     "Approval",
     "ApprovalCreate",
     "ApprovalUpdate",
+    "Assignment",
+    "AssignmentCreate",
+    "AssignmentUpdate",
     "Attendance",
     "AttendanceCreate",
     "AttendanceUpdate",

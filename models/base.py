@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from pydantic import create_model, model_validator
 from pydantic_core import PydanticCustomError
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from models.enums import LabeledEnum
@@ -60,6 +61,13 @@ class RecordFields(SQLModel):
     updated_by: str = Field(default="", max_length=100, title="geändert von")
     version: int = Field(default=1, title="Version")
     archived: bool = Field(default=False, index=True, title="archiviert")
+
+    @declared_attr  # type: ignore[misc, arg-type]
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        # Optimistic locking in SQL: every UPDATE says `WHERE version = <read version>`, so
+        # of two users saving the same record concurrently the second one changes nothing
+        # and gets a conflict instead of silently overwriting the first.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class PeriodChecked(SQLModel):

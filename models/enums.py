@@ -210,3 +210,14 @@ class AuditAction(LabeledEnum):
     ARCHIVE = ("archive", "archiviert")
     RESTORE = ("restore", "wiederhergestellt")
     DELETE = ("delete", "gelöscht")
+    SIGN_IN = ("sign_in", "angemeldet")
+    SIGN_IN_FAILED = ("sign_in_failed", "Anmeldung fehlgeschlagen")
+    SIGN_OUT = ("sign_out", "abgemeldet")
+
+
+class Role(LabeledEnum):
+    """What an account may do; a Sekretariat writes only where it is assigned."""
+
+    ADMIN = ("admin", "Administrator")
+    SECRETARIAT = ("secretariat", "Sekretariat")
+    READER = ("reader", "Lesend")

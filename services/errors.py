@@ -37,3 +37,7 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     """Someone else saved the record since it was loaded."""
+
+
+class PermissionDeniedError(DomainError):
+    """The actor's role or assignments do not allow this command; nothing was written."""

@@ -12,15 +12,19 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, select
 
+from models.account import Assignment
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import AuditAction
 from services.actor import Actor
 from services.errors import ConflictError, DomainError, NotFoundError
 from services.periods import format_datetime
+from services.permissions import authorize, is_admin, require_admin, require_writer
 from services.validation import validate
 
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -28,6 +32,10 @@ RowT = TypeVar("RowT", bound=SQLModel)
 Check = Callable[[Session, Any, Any], object]
 
 BOOKKEEPING = {"id", "created_at", "created_by", "updated_at", "updated_by", "version", "archived"}
+# Created by a Sekretariat, these are assigned to it in the same transaction.
+ASSIGNABLE = {"committee": "committee_id", "agreement": "agreement_id"}
+# Never written to the audit trail in clear: the trail only says that they changed.
+SECRET_FIELDS = {"password_hash"}
 
 ENTITY_LABELS = {
     "organization": "Organisation",
@@ -44,6 +52,8 @@ ENTITY_LABELS = {
     "approval": "Zustimmung",
     "topic_field": "Themenfeld",
     "participation": "Beteiligung",
+    "user_account": "Benutzerkonto",
+    "account_assignment": "Zuordnung",
 }
 
 
@@ -59,6 +69,13 @@ def transaction(session: Session) -> Iterator[Session]:
         raise DomainError(
             "Die Änderung widerspricht gespeicherten Daten (z. B. einer Eindeutigkeit). "
             "Bitte laden Sie die Seite neu und versuchen Sie es erneut."
+        ) from exc
+    except StaleDataError as exc:
+        session.rollback()
+        raise ConflictError(
+            "Der Datensatz wurde inzwischen von jemand anderem geändert. Bitte laden Sie "
+            "ihn neu; Ihre Eingaben bleiben im Formular erhalten.",
+            "version",
         ) from exc
     except BaseException:
         session.rollback()
@@ -112,6 +129,7 @@ def create_record(
     extra: dict[str, Any] | None = None,
 ) -> RowT:
     """Validate `data`, check invariants, insert the row and its audit event; commit."""
+    require_writer(actor)
     with transaction(session):
         values = validate(schema, data)
         if check:
@@ -135,6 +153,7 @@ def update_record(
     extra: dict[str, Any] | None = None,
 ) -> RowT:
     """Apply a partial change; rules across fields are checked on the merged record."""
+    require_writer(actor)
     with transaction(session):
         row = get_row(session, model, row_id)
         changes = validate(update_schema, data).model_dump(exclude_unset=True)
@@ -158,8 +177,10 @@ def set_archived(
     check: Check | None = None,
 ) -> RowT:
     """Archive (or restore) instead of deleting: a normal user action never removes a record."""
+    require_writer(actor)
     with transaction(session):
         row = get_row(session, model, row_id)
+        authorize(session, actor, row)
         if check:
             check(session, row, row)
         if row.archived != archived:  # type: ignore[attr-defined]
@@ -169,22 +190,72 @@ def set_archived(
     return row
 
 
+def delete_record(*, session: Session, actor: Actor, model: type[RowT], row_id: int) -> None:
+    """Remove an archived record for good: administrators only, and only if nothing refers to it."""
+    require_admin(actor, "Endgültiges Löschen")
+    with transaction(session):
+        row = get_row(session, model, row_id)
+        label = ENTITY_LABELS.get(table_name(model), model.__name__)
+        if not row.archived:  # type: ignore[attr-defined]
+            raise DomainError(
+                f"{label} Nr. {row_id} ist nicht archiviert. Endgültig gelöscht werden kann nur, "
+                "was zuvor archiviert wurde."
+            )
+        references = referring_rows(session, model, row_id)
+        if references:
+            listed = ", ".join(f"{ENTITY_LABELS.get(t, t)} ({n})" for t, n in references.items())
+            raise DomainError(
+                f"{label} Nr. {row_id} kann nicht gelöscht werden, weil noch Datensätze darauf "
+                f"verweisen: {listed}. Archiviert bleibt er aus allen Listen und Auswertungen."
+            )
+        old = {
+            field: [to_json(value), None]
+            for field, value in row.model_dump().items()
+            if field not in BOOKKEEPING and value is not None
+        }
+        audit(session, actor, row, AuditAction.DELETE, old)
+        session.delete(row)
+        session.flush()
+
+
+def referring_rows(session: Session, model: type[SQLModel], row_id: int) -> dict[str, int]:
+    """How many rows of each table refer to this record through a foreign key."""
+    target = model.__table__  # type: ignore[attr-defined]
+    counts: dict[str, int] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column.table is not target:
+                continue
+            count = session.exec(
+                select(func.count()).select_from(table).where(foreign_key.parent == row_id)
+            ).one()
+            if count:
+                counts[table.name] = counts.get(table.name, 0) + int(count)
+    return counts
+
+
 def add_row(session: Session, actor: Actor, model: type[RowT], values: dict[str, Any]) -> RowT:
     """Insert within the caller's transaction and audit it (for commands writing several rows)."""
+    row = model(**values)
+    authorize(session, actor, row)
+    _insert(session, actor, row, values)
+    entity = table_name(model)
+    if not is_admin(actor) and actor.account_id is not None and entity in ASSIGNABLE:
+        # A Sekretariat that creates a committee or agreement becomes responsible for it.
+        target: dict[str, Any] = {ASSIGNABLE[entity]: key(row), "account_id": actor.account_id}
+        _insert(session, actor, Assignment(**target), target)
+    return row
+
+
+def _insert(session: Session, actor: Actor, row: SQLModel, values: dict[str, Any]) -> None:
     now = utcnow()
-    row = model(
-        **values,
-        created_at=now,
-        created_by=actor.username,
-        updated_at=now,
-        updated_by=actor.username,
-        version=1,
-    )
+    row.created_at = row.updated_at = now  # type: ignore[attr-defined]
+    row.created_by = row.updated_by = actor.username  # type: ignore[attr-defined]
+    row.version = 1  # type: ignore[attr-defined]
     session.add(row)
     session.flush()
     changes = {k: [None, to_json(v)] for k, v in values.items() if v is not None}
-    _audit(session, actor, row, AuditAction.CREATE, changes)
-    return row
+    audit(session, actor, row, AuditAction.CREATE, changes)
 
 
 def apply_changes(
@@ -196,13 +267,9 @@ def apply_changes(
     action: AuditAction = AuditAction.UPDATE,
 ) -> dict[str, list[Any]]:
     """Change fields within the caller's transaction; audit only what really changed."""
+    authorize(session, actor, row)
     if expected_version is not None and expected_version != row.version:  # type: ignore[attr-defined]
-        raise ConflictError(
-            f"Der Datensatz wurde inzwischen von {row.updated_by} am "  # type: ignore[attr-defined]
-            f"{format_datetime(row.updated_at)} Uhr geändert. "  # type: ignore[attr-defined]
-            "Bitte laden Sie ihn neu; Ihre Eingaben bleiben im Formular erhalten.",
-            "version",
-        )
+        raise _conflict(row)
     diff = {
         field: [to_json(getattr(row, field)), to_json(value)]
         for field, value in changes.items()
@@ -212,22 +279,54 @@ def apply_changes(
         return diff
     for field, value in changes.items():
         setattr(row, field, value)
+    # Moving a record (say, a membership to another committee) needs the right there, too.
+    authorize(session, actor, row)
     row.updated_at = utcnow()  # type: ignore[attr-defined]
     row.updated_by = actor.username  # type: ignore[attr-defined]
-    row.version += 1  # type: ignore[attr-defined]
     session.add(row)
-    session.flush()
-    _audit(session, actor, row, action, diff)
+    try:
+        # The mapper's version_id_col bumps `version` and updates only the version read.
+        session.flush()
+    except StaleDataError as exc:
+        raise _lost_race(session, row) from exc
+    audit(session, actor, row, action, diff)
     return diff
 
 
-def _audit(
+def _lost_race(session: Session, row: SQLModel) -> ConflictError:
+    """The conflict for a save that another user's commit overtook, naming that user."""
+    model, row_id = type(row), row.id  # type: ignore[attr-defined]
+    session.rollback()
+    current = session.get(model, row_id, populate_existing=True)
+    if current is None:
+        return ConflictError(
+            "Der Datensatz wurde inzwischen gelöscht. Ihre Eingaben bleiben im Formular erhalten.",
+            "version",
+        )
+    return _conflict(current)
+
+
+def _conflict(row: SQLModel) -> ConflictError:
+    return ConflictError(
+        f"Der Datensatz wurde inzwischen von {row.updated_by} am "  # type: ignore[attr-defined]
+        f"{format_datetime(row.updated_at)} Uhr geändert. "  # type: ignore[attr-defined]
+        "Bitte laden Sie ihn neu; Ihre Eingaben bleiben im Formular erhalten.",
+        "version",
+    )
+
+
+def audit(
     session: Session,
     actor: Actor,
     row: SQLModel,
     action: AuditAction,
     changes: dict[str, list[Any]],
 ) -> None:
+    """Record one event in the Änderungsprotokoll, within the caller's transaction."""
+    changes = {
+        field: ["***", "***"] if field in SECRET_FIELDS else values
+        for field, values in changes.items()
+    }
     session.add(
         AuditEvent(
             actor=actor.username,
@@ -343,6 +442,10 @@ class EntityCommands(Generic[RowT]):
             expected_version=expected_version,
             check=self._check_stored,
         )
+
+    def delete(self, *, session: Session, actor: Actor, row_id: int) -> None:
+        """Delete one archived, unreferenced record for good (administrators only)."""
+        delete_record(session=session, actor=actor, model=self.model, row_id=row_id)
 
     def _check_stored(self, session: Session, row: Any, _current: Any) -> None:
         if self.check is not None:

@@ -27,6 +27,7 @@ from models import (
     Person,
 )
 from models.db import make_engine
+from models.enums import Role
 from services import agreements, committees, meetings, organizations, persons
 from services.actor import Actor
 from services.database import migrate
@@ -34,7 +35,7 @@ from services.database import migrate
 LOCAL_PG_URL = (
     "postgresql+psycopg://kooperationsraum:kooperationsraum@127.0.0.1:5432/kooperationsraum_test"
 )
-ACTOR = Actor(username="sekretariat", display_name="Geschäftsstelle Test")
+ACTOR = Actor(username="sekretariat", display_name="Geschäftsstelle Test", role=Role.ADMIN)
 
 
 @pytest.fixture(scope="session")

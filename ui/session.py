@@ -2,12 +2,13 @@
 
 import streamlit as st
 
+from models.enums import Role
 from services.actor import Actor
 
 _FLASH = "_flash_messages"
 
 # Until sign-in exists (issue 6) every change is recorded under the Geschäftsstelle's workstation.
-WORKSTATION = Actor(username="geschaeftsstelle", display_name="Geschäftsstelle")
+WORKSTATION = Actor(username="geschaeftsstelle", display_name="Geschäftsstelle", role=Role.ADMIN)
 
 
 def current_actor() -> Actor:

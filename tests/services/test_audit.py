@@ -5,13 +5,13 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from models import AuditEvent
-from models.enums import AuditAction
+from models.enums import AuditAction, Role
 from services import organizations, persons
 from services.actor import Actor
 from services.audit import actors, change_lines, list_events
 from tests.conftest import ACTOR, make_org, make_person
 
-OTHER = Actor(username="referentin", display_name="Referentin")
+OTHER = Actor(username="referentin", display_name="Referentin", role=Role.ADMIN)
 
 
 def test_newest_first_with_old_and_new_values(session: Session) -> None:

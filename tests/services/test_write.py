@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models import AuditEvent, FollowUpNote, Organization
-from models.enums import AuditAction
+from models.enums import AuditAction, Role
 from services import organizations, write
 from services.actor import Actor
 from services.errors import ConflictError, DomainError, NotFoundError
@@ -67,7 +67,7 @@ def test_archive_and_restore_are_audited_and_never_delete(session: Session, acto
 
 def test_stale_version_is_refused_with_who_and_when(session: Session, actor: Actor) -> None:
     org = make_org(session)
-    other = Actor(username="kollegin", display_name="Kollegin")
+    other = Actor(username="kollegin", display_name="Kollegin", role=Role.ADMIN)
     organizations.update_organization(
         session=session, actor=other, row_id=org.id, data={"short_name": "A"}
     )
@@ -96,7 +96,7 @@ def test_failure_after_the_insert_leaves_nothing_behind(
     def broken_audit(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("audit store down")
 
-    monkeypatch.setattr(write, "_audit", broken_audit)
+    monkeypatch.setattr(write, "audit", broken_audit)
     with pytest.raises(RuntimeError):
         make_org(session, name="Halb geschrieben")
     monkeypatch.undo()
