@@ -5,7 +5,7 @@ import sys
 import typer
 from sqlmodel import Session
 
-from commands import data, minutes, oparl
+from commands import accounts, audit, data, generate, minutes, oparl
 from models.db import make_engine
 from services.database import database_status, migrate
 from services.seed import has_data, load_demo_data
@@ -59,7 +59,7 @@ def check_command() -> None:
         sys.exit(1)
 
 
-for area in (minutes, oparl, data):
+for area in (accounts, audit, minutes, oparl, data, generate):
     area.register(cli)
 
 if __name__ == "__main__":

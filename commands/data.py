@@ -54,7 +54,7 @@ def backup_command(
 ) -> None:
     """Den ganzen Arbeitsbereich als eine Datei sichern (ZIP mit JSON Lines je Tabelle)."""
     with Session(make_engine()) as session:
-        data = backup(session)
+        data = backup(session, actor=SYSTEM_ACTOR)
     output.write_bytes(data)
     typer.echo(f"Sicherung geschrieben: {output} ({len(data):,} Bytes).".replace(",", "."))
 
@@ -66,7 +66,7 @@ def restore_command(
 ) -> None:
     """Eine Sicherung in eine leere, migrierte Datenbank zurückspielen."""
     try:
-        report = restore(make_engine(), file.read_bytes())
+        report = restore(make_engine(), file.read_bytes(), actor=SYSTEM_ACTOR)
     except DomainError as exc:
         typer.echo(exc.message, err=True)
         sys.exit(1)

@@ -2,28 +2,17 @@
 
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from sqlmodel import Session
 
+from commands.options import parse_dialect, parse_period
 from models.db import make_engine
-from services.csv_export import DIALECTS
 from services.errors import DomainError
 from services.minutes import attendance_csv, minutes_csv
 from services.niederschrift import niederschrift_docx
-
-
-def _parse_day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"„{option}“: „{value}“ ist kein Datum im Format JJJJ-MM-TT.", err=True)
-        raise typer.Exit(2) from None
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -83,16 +72,8 @@ def export_minutes_command(
     ] = None,
 ) -> None:
     """Protokolle (eine Zeile je Tagesordnungspunkt) oder Anwesenheit als CSV exportieren."""
-    csv_dialect = DIALECTS.get(dialect.lower())
-    if csv_dialect is None:
-        typer.echo(
-            f"„--dialect“: „{dialect}“ ist unbekannt; erlaubt sind excel und rfc4180.", err=True
-        )
-        raise typer.Exit(2)
-    start, end = _parse_day(since, "--since"), _parse_day(until, "--until")
-    if start and end and end < start:
-        typer.echo("„--until“ liegt vor „--since“.", err=True)
-        raise typer.Exit(2)
+    csv_dialect = parse_dialect(dialect)
+    start, end = parse_period(since, until, "--since", "--until")
     export = attendance_csv if attendance else minutes_csv
     try:
         with Session(make_engine()) as session:

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import NAME_MAX, RecordFields, enum_type, partial_model
+from models.base import KEY_RANGE, NAME_MAX, RecordFields, enum_type, partial_model
 from models.enums import Role
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._@-]{1,99}$"
@@ -44,12 +44,22 @@ AccountUpdate = partial_model(AccountCreate, "AccountUpdate")
 
 
 class AssignmentBase(SQLModel):
-    account_id: int = Field(foreign_key="user_account.id", index=True, title="Konto")
+    account_id: int = Field(
+        foreign_key="user_account.id", index=True, schema_extra=KEY_RANGE, title="Konto"
+    )
     committee_id: int | None = Field(
-        default=None, foreign_key="committee.id", index=True, title="Gremium"
+        default=None,
+        foreign_key="committee.id",
+        index=True,
+        schema_extra=KEY_RANGE,
+        title="Gremium",
     )
     agreement_id: int | None = Field(
-        default=None, foreign_key="agreement.id", index=True, title="Vereinbarung"
+        default=None,
+        foreign_key="agreement.id",
+        index=True,
+        schema_extra=KEY_RANGE,
+        title="Vereinbarung",
     )
 
 

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import (
+    DATE_RANGE,
+    KEY_RANGE,
     NAME_MAX,
     TEXT_MAX,
     PeriodChecked,
@@ -25,9 +27,9 @@ class AgreementBase(SourcedBase, PeriodChecked):
     subject: str | None = Field(
         default=None, max_length=TEXT_MAX, sa_type=sa.Text, title="Gegenstand"
     )
-    concluded_on: date | None = Field(default=None, title="vereinbart am")
-    target_date: date | None = Field(default=None, title="Zieltermin")
-    ended_on: date | None = Field(default=None, title="beendet am")
+    concluded_on: date | None = Field(default=None, schema_extra=DATE_RANGE, title="vereinbart am")
+    target_date: date | None = Field(default=None, schema_extra=DATE_RANGE, title="Zieltermin")
+    ended_on: date | None = Field(default=None, schema_extra=DATE_RANGE, title="beendet am")
     state: AgreementState = Field(
         default=AgreementState.NEGOTIATING, sa_type=enum_type(AgreementState), title="Stand"
     )
@@ -35,7 +37,10 @@ class AgreementBase(SourcedBase, PeriodChecked):
         default=None, max_length=TEXT_MAX, sa_type=sa.Text, title="Bedingungen"
     )
     meeting_id: int | None = Field(
-        default=None, foreign_key="meeting.id", title="vereinbart in Sitzung"
+        default=None,
+        foreign_key="meeting.id",
+        schema_extra=KEY_RANGE,
+        title="vereinbart in Sitzung",
     )
 
 
@@ -51,14 +56,18 @@ AgreementUpdate = partial_model(AgreementCreate, "AgreementUpdate")
 
 
 class AgreementPartyBase(SourcedBase):
-    agreement_id: int = Field(foreign_key="agreement.id", index=True, title="Vereinbarung")
-    organization_id: int = Field(foreign_key="organization.id", index=True, title="Partei")
+    agreement_id: int = Field(
+        foreign_key="agreement.id", schema_extra=KEY_RANGE, index=True, title="Vereinbarung"
+    )
+    organization_id: int = Field(
+        foreign_key="organization.id", schema_extra=KEY_RANGE, index=True, title="Partei"
+    )
     role: PartyRole = Field(
         default=PartyRole.CONTRACTING_PARTY, sa_type=enum_type(PartyRole), title="Rolle"
     )
     # E.g. Lecos GmbH holds Leipzig's share in KOMM24.
     represented_by_id: int | None = Field(
-        default=None, foreign_key="organization.id", title="vertreten durch"
+        default=None, foreign_key="organization.id", schema_extra=KEY_RANGE, title="vertreten durch"
     )
 
 
@@ -75,10 +84,15 @@ AgreementPartyUpdate = partial_model(AgreementPartyCreate, "AgreementPartyUpdate
 
 
 class ApprovalBase(SourcedBase):
-    party_id: int = Field(foreign_key="agreement_party.id", index=True, title="Partei")
+    party_id: int = Field(
+        foreign_key="agreement_party.id", schema_extra=KEY_RANGE, index=True, title="Partei"
+    )
     # The approving body: a committee kept here, or just its name ("Ratsversammlung Leipzig").
     approving_committee_id: int | None = Field(
-        default=None, foreign_key="committee.id", title="zustimmendes Gremium"
+        default=None,
+        foreign_key="committee.id",
+        schema_extra=KEY_RANGE,
+        title="zustimmendes Gremium",
     )
     approving_body_name: str | None = Field(
         default=None, max_length=NAME_MAX, title="zustimmendes Gremium (Name)"
@@ -86,8 +100,10 @@ class ApprovalBase(SourcedBase):
     state: ApprovalState = Field(
         default=ApprovalState.PENDING, sa_type=enum_type(ApprovalState), title="Stand"
     )
-    decided_on: date | None = Field(default=None, title="Datum")
-    decision_id: int | None = Field(default=None, foreign_key="decision.id", title="Beschluss")
+    decided_on: date | None = Field(default=None, schema_extra=DATE_RANGE, title="Datum")
+    decision_id: int | None = Field(
+        default=None, foreign_key="decision.id", schema_extra=KEY_RANGE, title="Beschluss"
+    )
 
 
 class Approval(ApprovalBase, RecordFields, table=True):

@@ -1,6 +1,6 @@
 """Shared building blocks of every table: bookkeeping fields, enum columns, partial schemas."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -26,6 +26,20 @@ NAME_MAX = 200
 SHORT_MAX = 40
 SOURCE_MAX = 500
 DEMO_SOURCE = "Demo"
+# Every integer a user can send must fit PostgreSQL's INTEGER (SQLite would take up to
+# 2**63 - 1 and then raise OverflowError); a key beyond it can never exist anyway.
+KEY_MAX = 2**31 - 1
+# Keys start at 1; 0 passes so a form can validate a reference to a row it creates in the
+# same step (see committees.add_membership_with_new_person), and refers to nothing.
+KEY_RANGE: dict[str, Any] = {"ge": 0, "le": KEY_MAX}
+# Dates people type: a slip like 0219 or 2919 is refused instead of stored and sorted.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+DATE_RANGE: dict[str, Any] = {"ge": DATE_MIN, "le": DATE_MAX}
+DATETIME_RANGE: dict[str, Any] = {
+    "ge": datetime.combine(DATE_MIN, datetime.min.time()),
+    "le": datetime.combine(DATE_MAX, datetime.max.time()),
+}
 
 
 def utcnow() -> datetime:
@@ -88,6 +102,12 @@ class PeriodChecked(SQLModel):
         return self
 
 
+def multiline(info: Any) -> bool:
+    """Whether a schema field holds text of several lines (it is stored as TEXT)."""
+    sa_type = _meta(info, "sa_type")
+    return sa_type is sa.Text or isinstance(sa_type, sa.Text)
+
+
 def partial_model(create_cls: type[SQLModel], name: str) -> type[SQLModel]:
     """Build the Update schema of an entity: every Create field, all optional.
 
@@ -105,6 +125,8 @@ def partial_model(create_cls: type[SQLModel], name: str) -> type[SQLModel]:
             ge=_meta(info, "ge"),
             le=_meta(info, "le"),
             schema_extra={"pattern": _meta(info, "pattern")} if _meta(info, "pattern") else {},
+            # Kept so validation still knows which texts may span several lines.
+            sa_type=_meta(info, "sa_type"),
         )
         fields[field_name] = (optional, copied)
     return create_model(name, __base__=SQLModel, **fields)
@@ -118,7 +140,13 @@ def _meta(info: Any, attribute: str) -> Any:
 
 
 __all__ = [
+    "DATETIME_RANGE",
+    "DATE_MAX",
+    "DATE_MIN",
+    "DATE_RANGE",
     "DEMO_SOURCE",
+    "KEY_MAX",
+    "KEY_RANGE",
     "NAME_MAX",
     "SHORT_MAX",
     "SOURCE_MAX",
@@ -127,6 +155,7 @@ __all__ = [
     "RecordFields",
     "SourcedBase",
     "enum_type",
+    "multiline",
     "partial_model",
     "utcnow",
 ]

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import (
+    DATE_RANGE,
+    KEY_RANGE,
     NAME_MAX,
     SHORT_MAX,
     TEXT_MAX,
@@ -26,10 +28,16 @@ class CommitteeBase(SourcedBase, PeriodChecked):
         default=None, sa_type=enum_type(FederalState), index=True, title="Bundesland"
     )
     host_organization_id: int | None = Field(
-        default=None, foreign_key="organization.id", title="tragende Organisation"
+        default=None,
+        foreign_key="organization.id",
+        schema_extra=KEY_RANGE,
+        title="tragende Organisation",
     )
     parent_id: int | None = Field(
-        default=None, foreign_key="committee.id", title="übergeordnetes Gremium"
+        default=None,
+        foreign_key="committee.id",
+        schema_extra=KEY_RANGE,
+        title="übergeordnetes Gremium",
     )
     purpose: str | None = Field(default=None, max_length=TEXT_MAX, sa_type=sa.Text, title="Zweck")
     seat_count: int | None = Field(default=None, ge=1, le=1000, title="gesetzliche Mitgliederzahl")
@@ -40,8 +48,8 @@ class CommitteeBase(SourcedBase, PeriodChecked):
     majority_rule: MajorityRule = Field(
         default=MajorityRule.SIMPLE, sa_type=enum_type(MajorityRule), title="Mehrheitsregel"
     )
-    start_date: date | None = Field(default=None, title="Beginn")
-    end_date: date | None = Field(default=None, title="Ende")
+    start_date: date | None = Field(default=None, schema_extra=DATE_RANGE, title="Beginn")
+    end_date: date | None = Field(default=None, schema_extra=DATE_RANGE, title="Ende")
 
 
 class Committee(CommitteeBase, RecordFields, table=True):
@@ -56,22 +64,33 @@ CommitteeUpdate = partial_model(CommitteeCreate, "CommitteeUpdate")
 
 
 class MembershipBase(SourcedBase, PeriodChecked):
-    person_id: int = Field(foreign_key="person.id", index=True, title="Person")
-    committee_id: int = Field(foreign_key="committee.id", index=True, title="Gremium")
+    person_id: int = Field(
+        foreign_key="person.id", schema_extra=KEY_RANGE, index=True, title="Person"
+    )
+    committee_id: int = Field(
+        foreign_key="committee.id", schema_extra=KEY_RANGE, index=True, title="Gremium"
+    )
     role: MembershipRole = Field(
         default=MembershipRole.MEMBER, sa_type=enum_type(MembershipRole), title="Rolle"
     )
     # 1 = erste(r) Stellvertreter(in), 2 = zweite(r) ...; only for stellv. Vorsitz.
     deputy_rank: int | None = Field(default=None, ge=1, le=9, title="Rang der Stellvertretung")
     on_behalf_of_id: int | None = Field(
-        default=None, foreign_key="organization.id", index=True, title="entsandt von"
+        default=None,
+        foreign_key="organization.id",
+        schema_extra=KEY_RANGE,
+        index=True,
+        title="entsandt von",
     )
     voting_right: bool = Field(default=True, title="stimmberechtigt")
     deputy_of_id: int | None = Field(
-        default=None, foreign_key="membership.id", title="Stellvertretung für"
+        default=None,
+        foreign_key="membership.id",
+        schema_extra=KEY_RANGE,
+        title="Stellvertretung für",
     )
-    start_date: date | None = Field(default=None, title="Beginn")
-    end_date: date | None = Field(default=None, title="Ende")
+    start_date: date | None = Field(default=None, schema_extra=DATE_RANGE, title="Beginn")
+    end_date: date | None = Field(default=None, schema_extra=DATE_RANGE, title="Ende")
 
 
 class Membership(MembershipBase, RecordFields, table=True):

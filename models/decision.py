@@ -5,15 +5,29 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from models.base import TEXT_MAX, RecordFields, SourcedBase, enum_type, partial_model
+from models.base import (
+    DATE_RANGE,
+    KEY_RANGE,
+    TEXT_MAX,
+    RecordFields,
+    SourcedBase,
+    enum_type,
+    partial_model,
+)
 from models.enums import DecisionKind, DecisionResult, FollowUpStatus, VoteMode
 
 
 class DecisionBase(SourcedBase):
-    meeting_id: int = Field(foreign_key="meeting.id", index=True, title="Sitzung")
+    meeting_id: int = Field(
+        foreign_key="meeting.id", schema_extra=KEY_RANGE, index=True, title="Sitzung"
+    )
     # Empty only for an Umlaufverfahren, where the decision belongs to the meeting itself.
     agenda_item_id: int | None = Field(
-        default=None, foreign_key="agenda_item.id", unique=True, title="Tagesordnungspunkt"
+        default=None,
+        foreign_key="agenda_item.id",
+        schema_extra=KEY_RANGE,
+        unique=True,
+        title="Tagesordnungspunkt",
     )
     reference: str = Field(min_length=1, max_length=40, title="Beschluss-Nr.")
     kind: DecisionKind = Field(
@@ -31,9 +45,13 @@ class DecisionBase(SourcedBase):
         default=VoteMode.OPEN, sa_type=enum_type(VoteMode), title="Abstimmungsart"
     )
     responsible_organization_id: int | None = Field(
-        default=None, foreign_key="organization.id", index=True, title="verantwortlich"
+        default=None,
+        foreign_key="organization.id",
+        schema_extra=KEY_RANGE,
+        index=True,
+        title="verantwortlich",
     )
-    due_date: date | None = Field(default=None, index=True, title="Frist")
+    due_date: date | None = Field(default=None, schema_extra=DATE_RANGE, index=True, title="Frist")
     follow_up_status: FollowUpStatus = Field(
         default=FollowUpStatus.OPEN,
         sa_type=enum_type(FollowUpStatus),
@@ -44,7 +62,9 @@ class DecisionBase(SourcedBase):
 
 class Decision(DecisionBase, RecordFields, table=True):
     # Denormalised from the meeting so the database itself keeps numbers unique per committee.
-    committee_id: int = Field(foreign_key="committee.id", index=True, title="Gremium")
+    committee_id: int = Field(
+        foreign_key="committee.id", schema_extra=KEY_RANGE, index=True, title="Gremium"
+    )
 
     __table_args__ = (sa.UniqueConstraint("committee_id", "reference"),)
 
@@ -57,8 +77,10 @@ DecisionUpdate = partial_model(DecisionCreate, "DecisionUpdate")
 
 
 class FollowUpNoteBase(SourcedBase):
-    decision_id: int = Field(foreign_key="decision.id", index=True, title="Beschluss")
-    noted_on: date = Field(title="Datum")
+    decision_id: int = Field(
+        foreign_key="decision.id", schema_extra=KEY_RANGE, index=True, title="Beschluss"
+    )
+    noted_on: date = Field(schema_extra=DATE_RANGE, title="Datum")
     status: FollowUpStatus = Field(sa_type=enum_type(FollowUpStatus), title="Umsetzungsstand")
     text: str | None = Field(default=None, max_length=TEXT_MAX, sa_type=sa.Text, title="Vermerk")
 

@@ -5,6 +5,8 @@ from pydantic import NaiveDatetime
 from sqlmodel import Field
 
 from models.base import (
+    DATETIME_RANGE,
+    KEY_RANGE,
     NAME_MAX,
     TEXT_MAX,
     PeriodChecked,
@@ -19,16 +21,18 @@ from models.enums import AttendanceStatus, MeetingKind, MeetingState
 class MeetingBase(SourcedBase, PeriodChecked):
     period_fields = ("start", "end")
 
-    committee_id: int = Field(foreign_key="committee.id", index=True, title="Gremium")
+    committee_id: int = Field(
+        foreign_key="committee.id", schema_extra=KEY_RANGE, index=True, title="Gremium"
+    )
     # Laufende Nummer je Gremium; the write path assigns the next one when left empty.
-    number: int | None = Field(default=None, ge=1, title="Sitzungsnummer")
+    number: int | None = Field(default=None, ge=1, le=99_999, title="Sitzungsnummer")
     title: str | None = Field(default=None, max_length=NAME_MAX, title="Titel")
     kind: MeetingKind = Field(
         default=MeetingKind.IN_PERSON, sa_type=enum_type(MeetingKind), title="Sitzungsart"
     )
     # Wall-clock time in Germany, as on the invitation; bookkeeping times are UTC.
-    start: NaiveDatetime = Field(index=True, title="Beginn")
-    end: NaiveDatetime | None = Field(default=None, title="Ende")
+    start: NaiveDatetime = Field(schema_extra=DATETIME_RANGE, index=True, title="Beginn")
+    end: NaiveDatetime | None = Field(default=None, schema_extra=DATETIME_RANGE, title="Ende")
     location: str | None = Field(default=None, max_length=NAME_MAX, title="Ort")
     state: MeetingState = Field(
         default=MeetingState.PLANNED, sa_type=enum_type(MeetingState), title="Status"
@@ -49,10 +53,12 @@ MeetingUpdate = partial_model(MeetingCreate, "MeetingUpdate")
 
 
 class AgendaItemBase(SourcedBase):
-    meeting_id: int = Field(foreign_key="meeting.id", index=True, title="Sitzung")
+    meeting_id: int = Field(
+        foreign_key="meeting.id", schema_extra=KEY_RANGE, index=True, title="Sitzung"
+    )
     # The label shown in the agenda ("3.1"); `order` is the sort position.
     number: str = Field(min_length=1, max_length=20, title="TOP")
-    order: int = Field(default=0, ge=0, title="Reihenfolge")
+    order: int = Field(default=0, ge=0, le=9_999, title="Reihenfolge")
     title: str = Field(min_length=1, max_length=NAME_MAX * 2, title="Titel")
     description: str | None = Field(
         default=None, max_length=TEXT_MAX, sa_type=sa.Text, title="Beschreibung"
@@ -76,13 +82,17 @@ AgendaItemUpdate = partial_model(AgendaItemCreate, "AgendaItemUpdate")
 
 
 class AttendanceBase(SourcedBase):
-    meeting_id: int = Field(foreign_key="meeting.id", index=True, title="Sitzung")
-    person_id: int = Field(foreign_key="person.id", index=True, title="Person")
+    meeting_id: int = Field(
+        foreign_key="meeting.id", schema_extra=KEY_RANGE, index=True, title="Sitzung"
+    )
+    person_id: int = Field(
+        foreign_key="person.id", schema_extra=KEY_RANGE, index=True, title="Person"
+    )
     status: AttendanceStatus = Field(
         default=AttendanceStatus.PRESENT, sa_type=enum_type(AttendanceStatus), title="Status"
     )
     substitute_id: int | None = Field(
-        default=None, foreign_key="person.id", title="vertreten durch"
+        default=None, foreign_key="person.id", schema_extra=KEY_RANGE, title="vertreten durch"
     )
 
 

@@ -2,7 +2,15 @@
 
 from sqlmodel import Field
 
-from models.base import NAME_MAX, SHORT_MAX, RecordFields, SourcedBase, enum_type, partial_model
+from models.base import (
+    KEY_RANGE,
+    NAME_MAX,
+    SHORT_MAX,
+    RecordFields,
+    SourcedBase,
+    enum_type,
+    partial_model,
+)
 from models.enums import FederalState, OrganizationKind
 
 
@@ -14,7 +22,10 @@ class OrganizationBase(SourcedBase):
         default=None, sa_type=enum_type(FederalState), index=True, title="Bundesland"
     )
     parent_id: int | None = Field(
-        default=None, foreign_key="organization.id", title="übergeordnete Organisation"
+        default=None,
+        foreign_key="organization.id",
+        schema_extra=KEY_RANGE,
+        title="übergeordnete Organisation",
     )
     # Amtlicher Gemeinde-/Kreis-/Landesschlüssel: the stable key of the official directory.
     ags: str | None = Field(

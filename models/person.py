@@ -2,7 +2,7 @@
 
 from sqlmodel import Field
 
-from models.base import NAME_MAX, RecordFields, SourcedBase, partial_model
+from models.base import KEY_RANGE, NAME_MAX, RecordFields, SourcedBase, partial_model
 
 
 class PersonBase(SourcedBase):
@@ -17,7 +17,11 @@ class PersonBase(SourcedBase):
         title="E-Mail",
     )
     organization_id: int | None = Field(
-        default=None, foreign_key="organization.id", index=True, title="Organisation"
+        default=None,
+        foreign_key="organization.id",
+        schema_extra=KEY_RANGE,
+        index=True,
+        title="Organisation",
     )
 
 

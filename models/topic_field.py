@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlmodel import Field
 
 from models.base import (
+    DATE_RANGE,
+    KEY_RANGE,
     NAME_MAX,
     TEXT_MAX,
     PeriodChecked,
@@ -39,11 +41,15 @@ TopicFieldUpdate = partial_model(TopicFieldCreate, "TopicFieldUpdate")
 class ParticipationBase(SourcedBase, PeriodChecked):
     period_fields = ("valid_from", "valid_to")
 
-    organization_id: int = Field(foreign_key="organization.id", index=True, title="Organisation")
-    topic_field_id: int = Field(foreign_key="topic_field.id", index=True, title="Themenfeld")
+    organization_id: int = Field(
+        foreign_key="organization.id", schema_extra=KEY_RANGE, index=True, title="Organisation"
+    )
+    topic_field_id: int = Field(
+        foreign_key="topic_field.id", schema_extra=KEY_RANGE, index=True, title="Themenfeld"
+    )
     role: ParticipationRole = Field(sa_type=enum_type(ParticipationRole), title="Rolle")
-    valid_from: date | None = Field(default=None, title="von")
-    valid_to: date | None = Field(default=None, title="bis")
+    valid_from: date | None = Field(default=None, schema_extra=DATE_RANGE, title="von")
+    valid_to: date | None = Field(default=None, schema_extra=DATE_RANGE, title="bis")
     note: str | None = Field(default=None, max_length=1000, title="Anmerkung")
 
 

@@ -8,6 +8,9 @@ import streamlit as st
 
 from models.enums import AgreementKind, AgreementState, ApprovalState, PartyRole
 from services.agreements import (
+    AGREEMENTS,
+    APPROVALS,
+    PARTIES,
     add_approval,
     add_party,
     agreement_approvals,
@@ -169,7 +172,9 @@ def agreement_list() -> None:
             key=list_key,
         )
     filtered = bool(filters["search"] or filters["states"])
-    new_agreement_form(meetings, expanded=page.total == 0 and not filtered)
+    may_create = forms.editable("agreement")
+    if may_create:
+        new_agreement_form(meetings, expanded=page.total == 0 and not filtered)
     frame = page.rows
     frame["state"] = [
         f"{state} (archiviert)" if archived else state
@@ -183,7 +188,8 @@ def agreement_list() -> None:
         empty=(
             "Keine Vereinbarungen passen zu diesen Filtern."
             if filtered
-            else "Noch keine Vereinbarungen. Legen Sie oben unter „Neue Vereinbarung“ die erste an."
+            else "Noch keine Vereinbarungen."
+            + (" Legen Sie oben unter „Neue Vereinbarung“ die erste an." if may_create else "")
         ),
         labels={"status": "Status"},
     )
@@ -218,10 +224,11 @@ def agreement_view(agreement_id: int) -> None:
             milestones = agreement_milestones(session, agreement_id)
             meetings = meeting_choices(session, keep=agreement["meeting_id"])
     except NotFoundError as exc:
-        st.warning(exc.message, icon=":material/search_off:")
+        st.warning(plain(exc.message), icon=":material/search_off:")
         return
     st.title(plain(agreement["title"]))
     st.caption(f"{agreement['kind']} · Stand: {agreement['state']}")
+    may_change = forms.editable("agreement", agreement_id=agreement_id)
     if agreement["archived"]:
         st.info("Diese Vereinbarung ist archiviert.", icon=":material/inventory_2:")
     attention = bool(status.approvals_outstanding or status.approvals_refused or status.days_late)
@@ -241,17 +248,17 @@ def agreement_view(agreement_id: int) -> None:
     if agreement["source"]:
         st.caption(f"Quelle: {plain(agreement['source'])}")
 
-    party_tab, approval_tab, timeline_tab, edit_tab = st.tabs(
-        ["Parteien", "Zustimmungen", "Zeitleiste", "Bearbeiten"]
-    )
-    with party_tab:
-        parties_section(agreement, parties, archived_parties)
-    with approval_tab:
-        approvals_section(agreement, parties, approvals, archived_approvals)
-    with timeline_tab:
+    labels = ["Parteien", "Zustimmungen", "Zeitleiste"]
+    tabs = st.tabs([*labels, "Bearbeiten"] if may_change else labels)
+    with tabs[0]:
+        parties_section(agreement, parties, archived_parties, may_change)
+    with tabs[1]:
+        approvals_section(agreement, parties, approvals, archived_approvals, may_change)
+    with tabs[2]:
         timeline_section(milestones)
-    with edit_tab:
-        edit_section(agreement, meetings)
+    if may_change:
+        with tabs[3]:
+            edit_section(agreement, meetings)
 
 
 def organization_picker(form: str) -> dict[int, str]:
@@ -279,16 +286,22 @@ def restore_party_command(party_id: int) -> forms.Command:
     return lambda session, actor: restore_party(session=session, actor=actor, row_id=party_id)
 
 
+def delete_command(commands: Any, row_id: int) -> forms.Command:
+    return lambda session, actor: commands.delete(session=session, actor=actor, row_id=row_id)
+
+
 def parties_section(
-    agreement: dict[str, Any], parties: pd.DataFrame, archived: pd.DataFrame
+    agreement: dict[str, Any], parties: pd.DataFrame, archived: pd.DataFrame, may_change: bool
 ) -> None:
     agreement_id = agreement["id"]
     show_table(
         parties,
         ["party", "role"],
-        empty="Noch keine Parteien. Fügen Sie unten die erste hinzu.",
+        empty="Noch keine Parteien." + (" Fügen Sie unten die erste hinzu." if may_change else ""),
         labels={"party": "Partei (vertreten durch)", "role": "Rolle"},
     )
+    if not may_change:
+        return
     if not parties.empty:
         names = {int(row["id"]): str(row["party"]) for row in records(parties)}
         versions = {int(row["id"]): int(row["version"]) for row in records(parties)}
@@ -321,6 +334,12 @@ def parties_section(
                         restore_party_command(int(row["id"])),
                         success="Partei wiederhergestellt.",
                         icon=":material/restore:",
+                    )
+                    forms.delete_button(
+                        f"party_delete_{row['id']}",
+                        f"Die Partei „{plain(row['party'])}“",
+                        delete_command(PARTIES, int(row["id"])),
+                        success="Partei endgültig gelöscht.",
                     )
 
     name = f"party_new_{agreement_id}"
@@ -376,16 +395,23 @@ def approvals_section(
     parties: pd.DataFrame,
     approvals: pd.DataFrame,
     archived: pd.DataFrame,
+    may_change: bool,
 ) -> None:
     agreement_id = agreement["id"]
     show_table(
         approvals,
         ["party", "body", "state", "decided_on", "decision"],
-        empty="Noch keine Zustimmungen erfasst. Erfassen Sie unten, welches Gremium "
-        "jeder Partei zustimmen muss.",
+        empty="Noch keine Zustimmungen erfasst."
+        + (
+            " Erfassen Sie unten, welches Gremium jeder Partei zustimmen muss."
+            if may_change
+            else ""
+        ),
         labels=APPROVAL_LABELS,
     )
     approval_links(approvals)
+    if not may_change:
+        return
     if not archived.empty:
         with st.expander(f"Archivierte Zustimmungen ({len(archived)})"):
             for row in records(archived):
@@ -398,6 +424,12 @@ def approvals_section(
                         restore_approval_command(int(row["id"])),
                         success="Zustimmung wiederhergestellt.",
                         icon=":material/restore:",
+                    )
+                    forms.delete_button(
+                        f"approval_delete_{row['id']}",
+                        "Die Zustimmung",
+                        delete_command(APPROVALS, int(row["id"])),
+                        success="Zustimmung endgültig gelöscht.",
                     )
     if parties.empty:
         st.info(
@@ -563,6 +595,13 @@ def edit_section(agreement: dict[str, Any], meetings: dict[int, str]) -> None:
             ),
             success="Vereinbarung wiederhergestellt.",
             icon=":material/restore:",
+        )
+        forms.delete_button(
+            f"agreement_delete_{agreement_id}",
+            f"Die Vereinbarung „{plain(agreement['title'])}“",
+            delete_command(AGREEMENTS, agreement_id),
+            success=f"Vereinbarung „{agreement['title']}“ endgültig gelöscht.",
+            after=forms.back_to_list_after_delete,
         )
     else:
         forms.action_button(

@@ -118,11 +118,11 @@ def decisions_section(session: Session, chosen: Filters, today: date) -> None:
         # The short name fits the metric on a laptop screen; the caption carries the full one.
         first.metric(
             "Gremium mit den meisten überfälligen Beschlüssen",
-            leader["label"],
+            plain(leader["label"]),
             f"{leader['overdue']} überfällig",
             delta_color="inverse",
             delta_arrow="off",
-            help=leader["committee"],
+            help=plain(leader["committee"]),
         )
         tied = f" Gleichauf mit {leader['tied']} weiteren Gremien." if leader["tied"] else ""
         first.caption(plain(leader["committee"]) + tied)

@@ -19,10 +19,14 @@ from models.enums import (
 )
 from services.actor import Actor
 from services.committees import (
+    COMMITTEES,
+    MEMBERSHIPS,
     STATUS_FILTERS,
     add_membership,
     add_membership_with_new_person,
     archive_committee,
+    archive_membership,
+    archived_memberships,
     committee_choices,
     committee_profile,
     composition,
@@ -30,6 +34,7 @@ from services.committees import (
     end_committee_membership,
     membership_history,
     restore_committee,
+    restore_membership,
     search_committees,
     update_committee,
 )
@@ -45,7 +50,7 @@ from ui.db import session_scope
 from ui.exports.oparl import calendar_downloads
 from ui.format import plain
 from ui.links import back_to_list, link, selected_id
-from ui.session import show_flash
+from ui.session import sees_non_public, show_flash
 from ui.tables import paged, pick_table, show_table
 
 COMMITTEE_FIELDS = [
@@ -161,7 +166,7 @@ def new_committee_form(organizations: dict[int, str], parents: dict[int, str]) -
             lambda s, a: create_committee(
                 session=s, actor=a, data=forms.values(form, COMMITTEE_FIELDS)
             ),
-            success=lambda row: f"Gremium „{plain(row.name)}“ angelegt.",
+            success=lambda row: f"Gremium „{row.name}“ angelegt.",
             after=open_committee,
         )
 
@@ -189,8 +194,12 @@ def remember_filters() -> None:
 def list_view() -> None:
     st.title("Gremien")
     show_flash()
+    may_create = forms.editable("committee")
     with session_scope() as session:
-        new_committee_form(organization_choices(session, limit=None), committee_choices(session))
+        if may_create:
+            new_committee_form(
+                organization_choices(session, limit=None), committee_choices(session)
+            )
 
         restore_filters()
         search = st.text_input("Suche", key="committees.search", placeholder="Name oder Kurzname")
@@ -235,7 +244,8 @@ def list_view() -> None:
         "Keine Gremien passen zu Suche und Filtern. Ändern Sie die Auswahl "
         "oder wählen Sie beim Status „alle“."
         if anything_stored
-        else "Noch keine Gremien erfasst. Legen Sie oben unter „Neues Gremium“ das erste an."
+        else "Noch keine Gremien erfasst."
+        + (" Legen Sie oben unter „Neues Gremium“ das erste an." if may_create else "")
     )
     rows = page.rows.assign(source=page.rows["source"].map(source_label))
     chosen = pick_table(
@@ -288,12 +298,15 @@ def header(profile: dict[str, Any]) -> None:
         st.caption(f"Quelle: {plain(profile['source'])}")
 
 
-def purpose_and_rules(profile: dict[str, Any]) -> None:
+def purpose_and_rules(profile: dict[str, Any], editable: bool) -> None:
     st.subheader("Zweck und Regeln")
     if profile["purpose"]:
         st.markdown(plain(profile["purpose"]))
     else:
-        st.caption("Kein Zweck erfasst. Tragen Sie ihn unten unter „Gremium bearbeiten“ ein.")
+        st.caption(
+            "Kein Zweck erfasst."
+            + (" Tragen Sie ihn unten unter „Gremium bearbeiten“ ein." if editable else "")
+        )
     seats = profile["seat_count"] or "nicht festgelegt (es zählen die stimmberechtigten Mitglieder)"
     start, end = format_date(profile["start_date"]), format_date(profile["end_date"])
     lifetime = f"{start or 'offen'} bis {end or 'offen'}" if start or end else "nicht erfasst"
@@ -431,6 +444,7 @@ def members(
         }
         add_member_form(committee_id, person_choices(session), organizations, current_options)
         end_member_form(committee_id, current_options)
+        archive_member_form(committee_id, membership_history(session, committee_id))
 
     st.subheader("Mitgliedschaften im Zeitverlauf")
     history = yes_no(membership_history(session, committee_id))
@@ -449,6 +463,51 @@ def members(
         ],
         labels=MEMBER_LABELS,
         empty="Noch keine Mitgliedschaften erfasst.",
+    )
+    if editable:
+        archived_members(session, committee_id)
+
+
+def archive_member_form(committee_id: int, history: pd.DataFrame) -> None:
+    """Archive a membership entered by mistake (ending one keeps it in the history)."""
+    if history.empty:
+        return
+    options = {
+        int(row["membership_id"]): f"{row['name']} ({row['role']}, {row['status']})"
+        for row in history.to_dict("records")
+    }
+    with st.expander("Mitgliedschaft archivieren", icon=":material/archive:"):
+        st.caption(
+            "Für Fehleingaben: Eine archivierte Mitgliedschaft zählt nirgends mehr mit. "
+            "Wer ausscheidet, dessen Mitgliedschaft beenden Sie oben."
+        )
+        membership_id = st.selectbox(
+            "Mitgliedschaft",
+            list(options),
+            format_func=options.__getitem__,
+            key=f"membership_archive_pick_{committee_id}",
+        )
+        forms.action_button(
+            f"membership_archive_{committee_id}",
+            "Mitgliedschaft archivieren",
+            lambda s, a: archive_membership(session=s, actor=a, row_id=int(membership_id)),
+            success="Mitgliedschaft archiviert. Sie können sie jederzeit wiederherstellen.",
+            icon=":material/archive:",
+        )
+
+
+def archived_members(session: Session, committee_id: int) -> None:
+    """Archived memberships, each with restore (and, for administrators, delete)."""
+    forms.archived_list(
+        "membership",
+        "Archivierte Mitgliedschaften",
+        [
+            (membership_id, f"**{plain(person_name)}** · {role}")
+            for membership_id, person_name, role in archived_memberships(session, committee_id)
+        ],
+        noun="Mitgliedschaft",
+        restore=restore_membership,
+        delete=MEMBERSHIPS.delete,
     )
 
 
@@ -580,6 +639,13 @@ def edit_and_archive(
             icon=":material/unarchive:",
             button_type="primary",
         )
+        forms.delete_button(
+            f"committee_delete_{committee_id}",
+            f"Das Gremium „{plain(row.name)}“",
+            lambda s, a: COMMITTEES.delete(session=s, actor=a, row_id=committee_id),
+            success=f"Gremium „{row.name}“ endgültig gelöscht.",
+            after=forms.back_to_list_after_delete,
+        )
         return
     # An archived host or parent stays visible, so saving never drops it silently.
     if row.host_organization_id and row.host_organization_id not in organizations:
@@ -611,14 +677,16 @@ def detail_view(committee_id: int) -> None:
         parents = committee_choices(session, exclude=committee_id)
         header(profile)
         show_flash()
+        editable = forms.editable("committee", committee_id=committee_id)
         if not profile["archived"]:
-            calendar_downloads(committee_id=committee_id)
-        purpose_and_rules(profile)
-        members(session, committee_id, not profile["archived"], organizations)
+            calendar_downloads(committee_id=committee_id, include_non_public=sees_non_public())
+        purpose_and_rules(profile, editable)
+        members(session, committee_id, editable and not profile["archived"], organizations)
         meetings(session, committee_id)
         open_decisions(session, committee_id)
-        st.subheader("Gremium verwalten")
-        edit_and_archive(row, profile, organizations, parents)
+        if editable:
+            st.subheader("Gremium verwalten")
+            edit_and_archive(row, profile, organizations, parents)
 
 
 record_id = selected_id()

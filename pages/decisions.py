@@ -8,13 +8,16 @@ import streamlit as st
 
 from models.enums import FollowUpStatus
 from services.decisions import (
+    DECISIONS,
     add_follow_up_note,
+    archive_decision,
     decision_committees,
     decision_detail,
     follow_up_notes,
     list_decisions,
     overdue_marker,
     responsible_organizations,
+    restore_decision,
     update_decision,
 )
 from services.errors import NotFoundError
@@ -135,7 +138,7 @@ def decision_view(decision_id: int) -> None:
             )
             matching = count_organizations(session, search)
     except NotFoundError as exc:
-        st.warning(exc.message, icon=":material/search_off:")
+        st.warning(plain(exc.message), icon=":material/search_off:")
         return
     st.title(f"Beschluss {plain(decision['reference'])}")
     st.caption(f"{decision['kind']} · {plain(decision['committee'])}")
@@ -148,6 +151,7 @@ def decision_view(decision_id: int) -> None:
             icon=":material/warning:",
         )
     show_decision(decision)
+    may_change = forms.editable("decision", committee_id=decision["committee_id"])
 
     st.subheader("Umsetzung")
     status_column, responsible_column, due_column = st.columns(3)
@@ -161,13 +165,50 @@ def decision_view(decision_id: int) -> None:
     show_table(
         notes,
         ["noted_on", "status", "text", "by"],
-        empty="Noch keine Vermerke. Halten Sie unten den ersten Umsetzungsstand fest.",
+        empty="Noch keine Vermerke."
+        + (" Halten Sie unten den ersten Umsetzungsstand fest." if may_change else ""),
         labels=NOTE_LABELS,
     )
-    if decision["archived"]:
+    if not may_change:
         return
-    follow_up_form(decision)
-    responsibility_form(decision, organizations, matching)
+    if not decision["archived"]:
+        follow_up_form(decision)
+        responsibility_form(decision, organizations, matching)
+    archive_section(decision)
+
+
+def archive_section(decision: dict[str, Any]) -> None:
+    """Archive a decision recorded by mistake; restore it, or (administrators) delete it."""
+    decision_id, version = int(decision["id"]), int(decision["version"])
+    label = f"Beschluss {decision['reference']}"
+    st.markdown("**Beschluss verwalten**")
+    if not decision["archived"]:
+        forms.action_button(
+            f"decision_archive_{decision_id}",
+            "Beschluss archivieren",
+            lambda session, actor: archive_decision(
+                session=session, actor=actor, row_id=decision_id, expected_version=version
+            ),
+            success=f"{label} archiviert. Sie können ihn jederzeit wiederherstellen.",
+            icon=":material/inventory_2:",
+        )
+        return
+    forms.action_button(
+        f"decision_restore_{decision_id}",
+        "Wiederherstellen",
+        lambda session, actor: restore_decision(
+            session=session, actor=actor, row_id=decision_id, expected_version=version
+        ),
+        success=f"{label} wiederhergestellt.",
+        icon=":material/restore:",
+    )
+    forms.delete_button(
+        f"decision_delete_{decision_id}",
+        f"Der {label}",
+        lambda session, actor: DECISIONS.delete(session=session, actor=actor, row_id=decision_id),
+        success=f"{label} endgültig gelöscht.",
+        after=forms.back_to_list_after_delete,
+    )
 
 
 def show_decision(decision: dict[str, Any]) -> None:

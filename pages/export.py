@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from services import permissions
 from ui.exports.data import backup_panel, import_panel
 from ui.exports.minutes import minutes_panel
 from ui.exports.oparl import oparl_panel
-from ui.session import show_flash
+from ui.session import current_actor, is_admin, show_flash
 
 st.title("Export und Import")
 st.caption(
@@ -14,12 +15,12 @@ st.caption(
 )
 show_flash()
 
-minutes, oparl, imports, backup = st.tabs(["Protokolle (CSV)", "OParl", "Import", "Sicherung"])
-with minutes:
-    minutes_panel()
-with oparl:
-    oparl_panel()
-with imports:
-    import_panel()
-with backup:
-    backup_panel()
+# Everyone exports (Lesend only public items); import is for writers, backups for admins.
+panels = {"Protokolle (CSV)": minutes_panel, "OParl": oparl_panel}
+if permissions.may_write_at_all(current_actor()):
+    panels["Import"] = import_panel
+if is_admin():
+    panels["Sicherung"] = backup_panel
+for tab, panel in zip(st.tabs(list(panels)), panels.values(), strict=True):
+    with tab:
+        panel()

@@ -29,7 +29,7 @@ from ui.exports.minutes import meeting_downloads
 from ui.exports.oparl import calendar_downloads
 from ui.format import plain
 from ui.links import back_to_list, link, selected_id
-from ui.session import show_flash
+from ui.session import sees_non_public, show_flash
 from ui.tables import paged, pick_table, show_table
 
 ORDERS = {"upcoming": "nächste zuerst", "newest": "neueste zuerst"}
@@ -65,6 +65,8 @@ DECISION_FIELDS = [
     "responsible_organization_id",
     "due_date",
 ]
+# What Lesend sees of a non-public agenda item besides its number.
+NOT_PUBLIC = "nichtöffentlich"
 MEETING_FIELDS = ["title", "kind", "start", "start_time", "end", "location", "public"]
 AGENDA_FIELDS = ["number", "title", "description", "public", "minutes_note"]
 
@@ -170,8 +172,14 @@ def list_view() -> None:
     )
     archived = st.checkbox("archivierte Sitzungen zeigen", key="meetings.archived")
 
-    with st.expander("Neue Sitzung anlegen", icon=":material/add:"):
-        _new_meeting_form(names, committee_id)
+    writable = forms.writable_committees(names)
+    if writable:
+        with st.expander("Neue Sitzung anlegen", icon=":material/add:"):
+            _new_meeting_form(writable, committee_id)
+    else:
+        # A refusal (the assignment was withdrawn meanwhile) outlives the form it came from.
+        forms.remaining_errors("meeting_new")
+        st.caption(forms.read_only_reason("meeting"))
 
     def fetch(limit: int, offset: int) -> Page:
         with session_scope() as session:
@@ -194,7 +202,7 @@ def list_view() -> None:
         labels=LIST_LABELS,
         empty="Keine Sitzungen für diese Auswahl."
         if filtered
-        else "Noch keine Sitzungen. Legen Sie oben die erste an.",
+        else "Noch keine Sitzungen." + (" Legen Sie oben die erste an." if writable else ""),
     )
     if not page.rows.empty:
         st.caption("Wählen Sie eine Zeile, um die Sitzung zu öffnen.")
@@ -238,8 +246,11 @@ def meeting_view(meeting_id: int) -> None:
             st.error(f"Eine Sitzung mit der Nummer {meeting_id} gibt es nicht.")
             return
         committee = get_row(session, Committee, meeting.committee_id)
-        editable = not meeting.archived and meeting.state != MeetingState.CLOSED
+        may_change = forms.editable("meeting", committee_id=meeting.committee_id, quiet=True)
+        editable = may_change and not meeting.archived and meeting.state != MeetingState.CLOSED
         _header(meeting, committee, editable)
+        if not may_change:
+            st.caption(forms.read_only_reason("meeting", committee_id=meeting.committee_id))
         if meeting.kind == MeetingKind.CIRCULATION:
             circulation, status = _tabs(meeting_id, ["Umlaufbeschlüsse", "Status"])
             with circulation:
@@ -249,13 +260,13 @@ def meeting_view(meeting_id: int) -> None:
                 meeting_id, ["Tagesordnung", "Anwesenheit", "Beschlüsse", "Status"]
             )
             with agenda:
-                _agenda_tab(session, meeting, editable)
+                _agenda_tab(session, meeting, editable, may_change)
             with attendance:
                 _attendance_tab(session, meeting, editable)
             with votes:
                 _decisions_tab(session, meeting, committee, editable)
         with status:
-            _status_tab(session, meeting)
+            _status_tab(session, meeting, may_change)
 
 
 def _tabs(meeting_id: int, labels: list[str]) -> Sequence[Any]:
@@ -303,8 +314,9 @@ def _header(meeting: Meeting, committee: Committee, editable: bool) -> None:
         with st.expander(
             "Herunterladen: Protokoll, Niederschrift, Kalender", icon=":material/download:"
         ):
-            meeting_downloads(key(meeting))
-            calendar_downloads(meeting_id=key(meeting))
+            non_public = sees_non_public()
+            meeting_downloads(key(meeting), include_non_public=non_public)
+            calendar_downloads(meeting_id=key(meeting), include_non_public=non_public)
     if editable:
         form = f"meeting_edit_{key(meeting)}_{meeting.version}"
         with st.expander("Sitzungsdaten bearbeiten", icon=":material/edit:"), st.form(form):
@@ -327,17 +339,31 @@ def _header(meeting: Meeting, committee: Committee, editable: bool) -> None:
 # --- Tagesordnung -----------------------------------------------------------------------
 
 
-def _agenda_tab(session: Session, meeting: Meeting, editable: bool) -> None:
+def _masked(items: pd.DataFrame) -> pd.DataFrame:
+    """Lesend sees of a non-public item only its number and that it is not public."""
+    if sees_non_public() or items.empty:
+        return items
+    hidden = ~items["public"].astype(bool)
+    items = items.copy()
+    items.loc[hidden, "title"] = NOT_PUBLIC
+    items.loc[hidden, ["description", "minutes_note", "outcome"]] = None
+    return items
+
+
+def _agenda_tab(session: Session, meeting: Meeting, editable: bool, may_change: bool) -> None:
     meeting_id = key(meeting)
     items = meetings.agenda(session, meeting_id)
     records = _records(items)
     if not editable:
+        shown = _masked(items)
         show_table(
-            items.assign(public=items["public"].map(_part)),
+            shown.assign(public=shown["public"].map(_part)),
             ["number", "title", "public", "outcome"],
             labels={"number": "TOP", "public": "Sitzungsteil", "outcome": "Ergebnis"},
             empty="Diese Sitzung hat keine Tagesordnung.",
         )
+        if may_change and not meeting.archived:
+            _archived_agenda(session, meeting_id)
         return
     if items.empty:
         st.info(
@@ -370,11 +396,18 @@ def _agenda_tab(session: Session, meeting: Meeting, editable: bool) -> None:
             success=lambda item: f"TOP {item.number} angelegt.",
         )
 
+    _archived_agenda(session, meeting_id)
+
+
+def _archived_agenda(session: Session, meeting_id: int) -> None:
     archived = meetings.agenda(session, meeting_id, archived=True)
-    if not archived.empty:
-        with st.expander(f"Archivierte TOPs ({len(archived)})", icon=":material/inventory_2:"):
-            for item in _records(archived):
-                st.markdown(f"**TOP {plain(item['number'])}** {plain(item['title'])}")
+    if archived.empty:
+        return
+    with st.expander(f"Archivierte TOPs ({len(archived)})", icon=":material/inventory_2:"):
+        for item in _records(archived):
+            st.markdown(f"**TOP {plain(item['number'])}** {plain(item['title'])}")
+            restore, delete = st.columns(2)
+            with restore:
                 forms.action_button(
                     f"agenda_restore_{item['id']}_{item['version']}",
                     "Wiederherstellen",
@@ -382,6 +415,17 @@ def _agenda_tab(session: Session, meeting: Meeting, editable: bool) -> None:
                     success=f"TOP {item['number']} wiederhergestellt.",
                     icon=":material/unarchive:",
                 )
+            with delete:
+                forms.delete_button(
+                    f"agenda_delete_{item['id']}",
+                    f"TOP {plain(item['number'])}",
+                    _delete_command(meetings.AGENDA_ITEMS, item["id"]),
+                    success=f"TOP {item['number']} endgültig gelöscht.",
+                )
+
+
+def _delete_command(commands: Any, row_id: int) -> forms.Command:
+    return lambda s, a: commands.delete(session=s, actor=a, row_id=row_id)
 
 
 def _part(public: bool) -> str:
@@ -581,6 +625,12 @@ def _attendance_tab(session: Session, meeting: Meeting, editable: bool) -> None:
                         success=f"{guest['name']} steht wieder auf der Liste.",
                         icon=":material/unarchive:",
                     )
+                    forms.delete_button(
+                        f"guest_delete_{guest['id']}",
+                        f"Der Eintrag für {plain(guest['name'])}",
+                        _delete_command(meetings.ATTENDANCES, guest["id"]),
+                        success=f"{guest['name']} endgültig von der Liste gelöscht.",
+                    )
 
 
 def _attendance_command(command: Callable[..., Any], row: dict[str, Any]) -> forms.Command:
@@ -680,8 +730,12 @@ def _decisions_tab(
     first_open = next(
         (item["id"] for item in _records(items) if item["outcome"] == meetings.NO_OUTCOME), None
     )
+    hide_non_public = not sees_non_public()
     for item in _records(items):
         with st.container(border=True):
+            if hide_non_public and not item["public"]:
+                st.markdown(f"**TOP {plain(item['number'])}** · {NOT_PUBLIC}")
+                continue
             st.markdown(f"**TOP {plain(item['number'])}** {plain(item['title'])}")
             decision = by_item.get(item["id"])
             if decision is not None:
@@ -695,7 +749,7 @@ def _decisions_tab(
                 st.caption(f"Protokollnotiz: {plain(item['minutes_note'])}")
             if editable:
                 with st.expander(
-                    f"Beschluss zu TOP {item['number']} erfassen",
+                    f"Beschluss zu TOP {plain(str(item['number']))} erfassen",
                     expanded=item["id"] == first_open,
                     icon=":material/gavel:",
                 ):
@@ -718,6 +772,10 @@ def _circulation_tab(
         icon=":material/forward_to_inbox:",
     )
     search = _organization_search(meeting, editable)
+    if not meeting.public and not sees_non_public():
+        # Umlauf decisions have no agenda item: the meeting's own flag decides, as in the minutes.
+        st.caption(f"Die Umlaufbeschlüsse dieses Verfahrens sind {NOT_PUBLIC}.")
+        return
     taken = meetings.meeting_decisions(session, key(meeting))
     if taken.empty:
         st.caption(
@@ -900,9 +958,11 @@ def _state_command(meeting_id: int, target: MeetingState, version: int) -> forms
     )
 
 
-def _status_tab(session: Session, meeting: Meeting) -> None:
+def _status_tab(session: Session, meeting: Meeting, may_change: bool) -> None:
     st.markdown(f"Aktueller Status: **{meetings.meeting_state_label(meeting)}**")
     st.caption("Ablauf: geplant → eingeladen → durchgeführt → abgeschlossen; oder abgesagt.")
+    if not may_change:
+        return
     meeting_id, version = key(meeting), meeting.version
     name = f"meeting_{meeting_id}_{version}"
     if meeting.archived:
@@ -915,11 +975,18 @@ def _status_tab(session: Session, meeting: Meeting) -> None:
             success="Sitzung wiederhergestellt.",
             icon=":material/unarchive:",
         )
+        forms.delete_button(
+            f"meeting_delete_{meeting_id}",
+            f"Die Sitzung Nr. {meeting.number}",
+            _delete_command(meetings.MEETINGS, meeting_id),
+            success=f"Sitzung Nr. {meeting.number} endgültig gelöscht.",
+            after=forms.back_to_list_after_delete,
+        )
         return
     missing = meetings.items_without_outcome(session, meeting_id)
     if missing and meeting.state != MeetingState.CLOSED:
         st.caption(
-            f"Noch ohne Ergebnis: TOP {', '.join(missing)}. Vor dem Abschluss braucht jeder TOP "
+            f"Noch ohne Ergebnis: TOP {plain(', '.join(missing))}. Vor dem Abschluss braucht jeder TOP "
             "einen Beschluss oder eine Protokollnotiz."
         )
     for step, target in enumerate(meetings.allowed_transitions(meeting)):

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from models import Organization
 from models.enums import FederalState, OrganizationKind
 from services.organizations import (
+    ORGANIZATIONS,
     archive_organization,
     create_organization,
     organization_agreements,
@@ -133,12 +134,15 @@ def list_view(session: Session) -> None:
 
     page = paged(fetch, key="organizations.list")
     filtered = bool(search.strip() or kinds or states)
+    may_create = forms.editable("organization", quiet=True)
     if filtered or archived:
         empty = (
             "Keine Organisation passt zu Suche und Filtern. Ändern Sie die Suche oder die Filter."
         )
     else:
-        empty = "Noch keine Organisationen. Legen Sie unten die erste an."
+        empty = "Noch keine Organisationen." + (
+            " Legen Sie unten die erste an." if may_create else ""
+        )
     if page.page_count == 1 and page.total:
         st.caption(f"{page.total} Organisation{'en' if page.total != 1 else ''}")
     chosen = pick_table(
@@ -148,6 +152,9 @@ def list_view(session: Session) -> None:
         st.query_params["id"] = str(chosen)
         st.rerun()
 
+    if not may_create:
+        st.caption(forms.read_only_reason("organization"))
+        return
     with st.expander("Neue Organisation anlegen", expanded=page.total == 0 and not filtered):
         organization_form(session, "organization_new")
 
@@ -180,15 +187,14 @@ def detail_view(session: Session, org_id: int) -> None:
     agreements = organization_agreements(session, org_id)
     participations = organization_participations(session, org_id)
     children = search_organizations(session, parent_id=org_id, archived=None, limit=1)
-    tabs = st.tabs(
-        [
-            f"Gremien ({len(committees)})",
-            f"Vereinbarungen ({len(agreements)})",
-            f"Themenfelder ({len(participations)})",
-            f"Untergeordnete ({children.total})",
-            "Bearbeiten",
-        ]
-    )
+    may_change = forms.editable("organization")
+    labels = [
+        f"Gremien ({len(committees)})",
+        f"Vereinbarungen ({len(agreements)})",
+        f"Themenfelder ({len(participations)})",
+        f"Untergeordnete ({children.total})",
+    ]
+    tabs = st.tabs([*labels, "Bearbeiten"] if may_change else labels)
     with tabs[0]:
         if committees.empty:
             st.info(
@@ -254,6 +260,8 @@ def detail_view(session: Session, org_id: int) -> None:
         if child is not None:
             st.query_params["id"] = str(child)
             st.rerun()
+    if not may_change:
+        return
     with tabs[4]:
         organization_form(session, f"organization_edit_{org.id}_{org.version}", org)
         if org.archived:
@@ -265,6 +273,13 @@ def detail_view(session: Session, org_id: int) -> None:
                 ),
                 success=f"Organisation „{org.name}“ wiederhergestellt.",
                 icon=":material/unarchive:",
+            )
+            forms.delete_button(
+                f"organization_delete_{org.id}",
+                f"Die Organisation „{plain(org.name)}“",
+                lambda s, a: ORGANIZATIONS.delete(session=s, actor=a, row_id=org_id),
+                success=f"Organisation „{org.name}“ endgültig gelöscht.",
+                after=forms.back_to_list_after_delete,
             )
         else:
             forms.action_button(

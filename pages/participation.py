@@ -22,6 +22,7 @@ from services.participation import (
 from services.periods import format_date
 from ui.charts import chart
 from ui.db import session_scope
+from ui.format import plain
 from ui.tables import paged, show_table
 
 STATES = state_choices()
@@ -120,7 +121,7 @@ else:
             ),
             key=list_key,
         )
-    st.markdown(f"**{heading}** – {page.total} Organisation(en), die meisten {many} zuerst")
+    st.markdown(f"**{plain(heading)}** – {page.total} Organisation(en), die meisten {many} zuerst")
     show_table(
         page.rows,
         ["organization", "kind", "state", "value"],

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from models import Organization, Person
 from services.organizations import organization_choices
 from services.persons import (
+    PERSONS,
     archive_person,
     create_person,
     person_memberships,
@@ -117,10 +118,11 @@ def list_view(session: Session) -> None:
         return search_persons(session, search=search, archived=archived, limit=limit, offset=offset)
 
     page = paged(fetch, key="persons.list")
+    may_create = forms.editable("person", quiet=True)
     if search.strip() or archived:
         empty = "Keine Person passt zu Suche und Filter. Ändern Sie die Suche oder den Filter."
     else:
-        empty = "Noch keine Personen. Legen Sie unten die erste an."
+        empty = "Noch keine Personen." + (" Legen Sie unten die erste an." if may_create else "")
     if page.page_count == 1 and page.total:
         st.caption(f"{page.total} Person{'en' if page.total != 1 else ''}")
     chosen = pick_table(page.rows, LIST_COLUMNS, key="persons.table", empty=empty, labels=LABELS)
@@ -128,6 +130,9 @@ def list_view(session: Session) -> None:
         st.query_params["id"] = str(chosen)
         st.rerun()
 
+    if not may_create:
+        st.caption(forms.read_only_reason("person"))
+        return
     with st.expander("Neue Person anlegen", expanded=page.total == 0 and not search.strip()):
         person_form(session, "person_new")
 
@@ -155,7 +160,9 @@ def detail_view(session: Session, person_id: int) -> None:
         links.link("organizations", plain(home.name), home.id)
 
     memberships = person_memberships(session, person_id)
-    tabs = st.tabs([f"Mitgliedschaften ({len(memberships)})", "Bearbeiten"])
+    may_change = forms.editable("person")
+    labels = [f"Mitgliedschaften ({len(memberships)})"]
+    tabs = st.tabs([*labels, "Bearbeiten"] if may_change else labels)
     with tabs[0]:
         show_table(
             memberships,
@@ -169,6 +176,8 @@ def detail_view(session: Session, person_id: int) -> None:
             st.markdown("**Gremium öffnen:**")
         for committee in committees.to_dict("records"):
             links.link("committees", plain(committee["committee"]), int(committee["committee_id"]))
+    if not may_change:
+        return
     with tabs[1]:
         person_form(session, f"person_edit_{person.id}_{person.version}", person)
         if person.archived:
@@ -180,6 +189,13 @@ def detail_view(session: Session, person_id: int) -> None:
                 ),
                 success=f"Person „{person.full_name}“ wiederhergestellt.",
                 icon=":material/unarchive:",
+            )
+            forms.delete_button(
+                f"person_delete_{person.id}",
+                f"Die Person „{plain(person.full_name)}“",
+                lambda s, a: PERSONS.delete(session=s, actor=a, row_id=person_id),
+                success=f"Person „{person.full_name}“ endgültig gelöscht.",
+                after=forms.back_to_list_after_delete,
             )
         else:
             forms.action_button(

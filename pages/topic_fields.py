@@ -8,6 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from models import TopicField
 from models.enums import FederalState, OrganizationKind, ParticipationRole
 from services.errors import NotFoundError
 from services.participation import (
@@ -32,10 +33,19 @@ from services.participation import (
     topic_field_participations,
 )
 from services.periods import format_date
-from ui import links
+from services.topic_fields import (
+    PARTICIPATIONS,
+    TOPIC_FIELDS,
+    archive_participation,
+    archived_participations,
+    restore_participation,
+)
+from services.write import get_row
+from ui import forms, links
 from ui.charts import chart
 from ui.db import session_scope
 from ui.format import plain
+from ui.session import show_flash
 from ui.tables import paged, pick_table, show_table
 
 KINDS = OrganizationKind.labels()
@@ -279,6 +289,7 @@ def field_list(filters: Filters) -> None:
 
 def overview_page() -> None:
     st.title("Themenfelder")
+    show_flash()
     st.caption(
         "Wer ist an welchem der 14 OZG-Themenfelder beteiligt, in welcher Rolle und seit wann."
     )
@@ -309,9 +320,10 @@ def field_page(topic_field_id: int) -> None:
         with session_scope() as session:
             field = topic_field_detail(session, topic_field_id)
     except NotFoundError as exc:
-        st.warning(exc.message, icon=":material/search_off:")
+        st.warning(plain(exc.message), icon=":material/search_off:")
         return
     st.title(plain(field["name"]))
+    show_flash()
     st.caption(f"OZG-Themenfeld Nr. {field['number']}")
     if field["archived"]:
         st.info("Dieses Themenfeld ist archiviert.", icon=":material/inventory_2:")
@@ -348,6 +360,70 @@ def field_page(topic_field_id: int) -> None:
     )
     if everyone.total:
         timeline_section(topic_field_id, field["number"], on)
+    st.subheader("Verwalten")
+    if forms.editable("topic_field"):
+        manage_section(topic_field_id, everyone.rows)
+
+
+def manage_section(topic_field_id: int, participations: pd.DataFrame) -> None:
+    """Administrators archive, restore and delete the field and its participations."""
+    with session_scope() as session:
+        field = get_row(session, TopicField, topic_field_id)
+        name, archived, version = field.name, field.archived, field.version
+        removed = archived_participations(session, topic_field_id)
+    if not participations.empty:
+        options = {
+            int(row["id"]): f"{row['organization']} ({row['role']})"
+            for row in participations.to_dict("records")
+        }
+        participation_id = st.selectbox(
+            "Beteiligung",
+            list(options),
+            format_func=options.__getitem__,
+            key=f"participation_archive_pick_{topic_field_id}",
+        )
+        forms.action_button(
+            f"participation_archive_{topic_field_id}",
+            "Beteiligung archivieren",
+            lambda s, a: archive_participation(session=s, actor=a, row_id=int(participation_id)),
+            success="Beteiligung archiviert. Sie können sie jederzeit wiederherstellen.",
+            icon=":material/archive:",
+        )
+    forms.archived_list(
+        "participation",
+        "Archivierte Beteiligungen",
+        [(row_id, f"{plain(organization)} · {role}") for row_id, organization, role in removed],
+        noun="Beteiligung",
+        restore=restore_participation,
+        delete=PARTICIPATIONS.delete,
+    )
+    if not archived:
+        forms.action_button(
+            f"topic_field_archive_{topic_field_id}",
+            "Themenfeld archivieren",
+            lambda s, a: TOPIC_FIELDS.archive(
+                session=s, actor=a, row_id=topic_field_id, expected_version=version
+            ),
+            success=f"Themenfeld „{name}“ archiviert.",
+            icon=":material/archive:",
+        )
+        return
+    forms.action_button(
+        f"topic_field_restore_{topic_field_id}",
+        "Wiederherstellen",
+        lambda s, a: TOPIC_FIELDS.restore(
+            session=s, actor=a, row_id=topic_field_id, expected_version=version
+        ),
+        success=f"Themenfeld „{name}“ wiederhergestellt.",
+        icon=":material/unarchive:",
+    )
+    forms.delete_button(
+        f"topic_field_delete_{topic_field_id}",
+        f"Das Themenfeld „{plain(name)}“",
+        lambda s, a: TOPIC_FIELDS.delete(session=s, actor=a, row_id=topic_field_id),
+        success=f"Themenfeld „{name}“ endgültig gelöscht.",
+        after=forms.back_to_list_after_delete,
+    )
 
 
 def timeline_section(topic_field_id: int, number: int, on: date) -> None:

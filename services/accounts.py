@@ -185,6 +185,11 @@ def _create(
         values = validate(AccountCreate, _normalize(data))
         _check_username_free(session, values.username)
         extra: dict[str, Any] = {}
+        if not password and not values.email:
+            # Without a password the account can only be found through its e-mail address.
+            raise DomainError(
+                "E-Mail: für die Anmeldung über Single Sign-on erforderlich.", "email"
+            )
         if password:
             check_password_rules(password, values.username)
             extra = {"password_hash": hash_password(password), "password_changed_at": utcnow()}

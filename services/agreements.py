@@ -32,6 +32,7 @@ from services.errors import DomainError
 from services.meetings import meeting_label
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
+from services.validation import validate
 from services.write import EntityCommands, find_one, get_row, require_active
 
 OPEN_APPROVAL_STATES = (ApprovalState.PENDING, ApprovalState.REFUSED)
@@ -146,8 +147,9 @@ def add_approval(
     data: BaseModel | dict[str, Any],
 ) -> Approval:
     """Record an approval a party of `agreement_id` needs; other agreements' parties are refused."""
-    party_id = data.get("party_id") if isinstance(data, dict) else getattr(data, "party_id", None)
-    party = session.get(AgreementParty, party_id) if party_id is not None else None
+    # Validated first: the raw form value may be anything, not only an id.
+    values = validate(ApprovalCreate, data)
+    party = session.get(AgreementParty, values.party_id)
     if party is not None and party.agreement_id != agreement_id:
         raise DomainError("„Partei“ ist keine Partei dieser Vereinbarung.", "party_id")
     return APPROVALS.create(session=session, actor=actor, data=data)

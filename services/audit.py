@@ -1,20 +1,29 @@
-"""The Änderungsprotokoll: who changed what when, with old and new values in German."""
+"""The Änderungsprotokoll: who changed what when, with old and new values in German.
 
+The trail can outgrow memory (every save of every user, for years), so the CSV export
+reads it in batches and writes it in chunks; the page pages it in SQL.
+"""
+
+import json
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, and_, col, or_, select
 
 import models
 from models.audit import AuditEvent
+from models.decision import Decision, FollowUpNote
 from models.enums import AuditAction, LabeledEnum
+from models.meeting import AgendaItem, Meeting
+from services.csv_export import EXCEL_DE, CsvDialect, write_csv
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import BERLIN, format_date, format_datetime
-from services.write import ENTITY_LABELS, table_name
+from services.write import ENTITY_LABELS, SECRET_FIELDS, table_name
 
 EVENT_COLUMNS = [
     "id",
@@ -28,6 +37,18 @@ EVENT_COLUMNS = [
     "changes",
 ]
 EMPTY = "—"
+# One row per changed field; the keys are the machine headers of the RFC 4180 dialect.
+CSV_COLUMNS = {
+    "at": "Zeitpunkt",
+    "actor": "Benutzer",
+    "entity": "Objektart",
+    "entity_id": "Objekt-ID",
+    "action": "Aktion",
+    "field": "Feld",
+    "old_value": "alter Wert",
+    "new_value": "neuer Wert",
+}
+BATCH = 1000
 
 
 @cache
@@ -124,29 +145,95 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BERLIN)
 
 
-def list_events(
-    session: Session,
+def _filtered(
+    statement: Any,
     *,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    actor: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    limit: int = DEFAULT_PAGE_SIZE,
-    offset: int = 0,
-) -> Page:
-    """Audit events, newest first; `since` and `until` are whole German calendar days."""
-    statement = select(AuditEvent).order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    entity: str | None,
+    entity_id: int | None,
+    actor: str | None,
+    action: AuditAction | None,
+    since: date | None,
+    until: date | None,
+    include_non_public: bool,
+) -> Any:
+    """The page's and the export's filters, all in SQL."""
     if entity:
         statement = statement.where(AuditEvent.entity == entity)
     if entity_id is not None:
         statement = statement.where(AuditEvent.entity_id == entity_id)
     if actor:
         statement = statement.where(AuditEvent.actor == actor)
+    if action is not None:
+        statement = statement.where(AuditEvent.action == action)
     if since is not None:
         statement = statement.where(col(AuditEvent.at) >= day_start(since))
     if until is not None:
         statement = statement.where(col(AuditEvent.at) < day_start(until + timedelta(days=1)))
+    if not include_non_public:
+        statement = statement.where(_public_only())
+    return statement
+
+
+def _public_only() -> Any:
+    """Events about non-public agenda items and their decisions stay with those who may see them.
+
+    The rule is the minutes export's: an agenda item shows when it is public; a decision when
+    its agenda item is, or (Umlaufverfahren, no item) when its meeting is. What no longer
+    exists (deleted) cannot be checked and is left out.
+    """
+    public_items = select(AgendaItem.id).where(col(AgendaItem.public).is_(True))
+    public_decisions = (
+        select(Decision.id)
+        .join(Meeting, col(Meeting.id) == Decision.meeting_id)
+        .outerjoin(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
+        .where(
+            or_(
+                col(AgendaItem.public).is_(True),
+                and_(col(Decision.agenda_item_id).is_(None), col(Meeting.public).is_(True)),
+            )
+        )
+    )
+    public_notes = select(FollowUpNote.id).where(
+        col(FollowUpNote.decision_id).in_(public_decisions)
+    )
+    guarded = {
+        "agenda_item": public_items,
+        "decision": public_decisions,
+        "follow_up_note": public_notes,
+    }
+    return or_(
+        col(AuditEvent.entity).not_in(list(guarded)),
+        *(
+            and_(AuditEvent.entity == entity, col(AuditEvent.entity_id).in_(visible))
+            for entity, visible in guarded.items()
+        ),
+    )
+
+
+def list_events(
+    session: Session,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor: str | None = None,
+    action: AuditAction | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    include_non_public: bool = True,
+    limit: int = DEFAULT_PAGE_SIZE,
+    offset: int = 0,
+) -> Page:
+    """Audit events, newest first; `since` and `until` are whole German calendar days."""
+    statement = _filtered(
+        select(AuditEvent).order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()),
+        entity=entity,
+        entity_id=entity_id,
+        actor=actor,
+        action=action,
+        since=since,
+        until=until,
+        include_non_public=include_non_public,
+    )
 
     def to_row(row: Any) -> dict[str, Any]:
         event: AuditEvent = row[0]
@@ -163,6 +250,163 @@ def list_events(
         }
 
     return fetch_page(session, statement, to_row, EVENT_COLUMNS, limit=limit, offset=offset)
+
+
+def audit_rows(
+    session: Session,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor: str | None = None,
+    action: AuditAction | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    include_non_public: bool = True,
+    dialect: CsvDialect = EXCEL_DE,
+) -> Iterator[dict[str, Any]]:
+    """One row per changed field, oldest first, keyed like CSV_COLUMNS, read in batches.
+
+    German readers get labels and values as the page shows them; machines get codes and
+    the stored values. An event without field changes (a sign-out) is one row.
+    """
+    statement = _filtered(
+        select(AuditEvent).order_by(col(AuditEvent.at), col(AuditEvent.id)),
+        entity=entity,
+        entity_id=entity_id,
+        actor=actor,
+        action=action,
+        since=since,
+        until=until,
+        include_non_public=include_non_public,
+    )
+    german = dialect.german_headers
+    for event in session.exec(statement.execution_options(yield_per=BATCH)):
+        code = AuditAction(event.action)
+        common = {
+            "at": event.at,
+            "actor": event.actor,
+            "entity": entity_label(event.entity) if german else event.entity,
+            "entity_id": event.entity_id,
+            "action": code.label if german else code.value,
+        }
+        changes = event.changes or {}
+        if not changes:
+            yield common
+        for field, pair in changes.items():
+            old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+            if field in SECRET_FIELDS:
+                # Events from before the trail masked secrets must not leak them either.
+                old, new = (
+                    ("***" if old is not None else None),
+                    ("***" if new is not None else None),
+                )
+            yield {
+                **common,
+                "field": field_label(event.entity, field) if german else field,
+                "old_value": _csv_value(event.entity, field, old, german),
+                "new_value": _csv_value(event.entity, field, new, german),
+            }
+
+
+def _csv_value(entity: str, field: str, value: Any, german: bool) -> str:
+    # An empty cell, not the page's dash: spreadsheets filter and count on empty cells.
+    if value is None or value == "":
+        return ""
+    if german:
+        return format_value(entity, field, value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def audit_csv_chunks(
+    session: Session, *, dialect: CsvDialect = EXCEL_DE, **filters: Any
+) -> Iterator[bytes]:
+    """The filtered trail as CSV, in pieces of BATCH rows (header and BOM in the first)."""
+    header = write_csv([], CSV_COLUMNS, dialect)
+    yield header
+    batch: list[dict[str, Any]] = []
+    for row in audit_rows(session, dialect=dialect, **filters):
+        batch.append(row)
+        if len(batch) == BATCH:
+            # The one CSV writer always starts with the header; later pieces drop it.
+            yield write_csv(batch, CSV_COLUMNS, dialect).removeprefix(header)
+            batch = []
+    if batch:
+        yield write_csv(batch, CSV_COLUMNS, dialect).removeprefix(header)
+
+
+def write_audit_csv(
+    session: Session,
+    *,
+    output: IO[bytes],
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor: str | None = None,
+    action: AuditAction | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    include_non_public: bool = True,
+    dialect: CsvDialect = EXCEL_DE,
+) -> int:
+    """Write the filtered trail as CSV to `output` without holding it in memory; bytes written."""
+    written = 0
+    for chunk in audit_csv_chunks(
+        session,
+        dialect=dialect,
+        entity=entity,
+        entity_id=entity_id,
+        actor=actor,
+        action=action,
+        since=since,
+        until=until,
+        include_non_public=include_non_public,
+    ):
+        output.write(chunk)
+        written += len(chunk)
+    return written
+
+
+def audit_csv(
+    session: Session,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    actor: str | None = None,
+    action: AuditAction | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    include_non_public: bool = True,
+    dialect: CsvDialect = EXCEL_DE,
+) -> bytes:
+    """The filtered trail as one CSV file (for a download button)."""
+    return b"".join(
+        audit_csv_chunks(
+            session,
+            dialect=dialect,
+            entity=entity,
+            entity_id=entity_id,
+            actor=actor,
+            action=action,
+            since=since,
+            until=until,
+            include_non_public=include_non_public,
+        )
+    )
+
+
+def audit_file_name(*, since: date | None, until: date | None, dialect: CsvDialect) -> str:
+    """A download name such as "aenderungsprotokoll_2026-01-01_2026-03-31.csv"."""
+    period = "_".join(day.isoformat() if day else "offen" for day in (since, until))
+    suffix = "" if dialect == EXCEL_DE else "_rfc4180"
+    name = (
+        "aenderungsprotokoll"
+        if since is None and until is None
+        else f"aenderungsprotokoll_{period}"
+    )
+    return f"{name}{suffix}.csv"
 
 
 def actors(session: Session) -> list[str]:

@@ -579,3 +579,16 @@ def end_committee_membership(
         end_date=end_date,
         expected_version=expected_version,
     )
+
+
+def archived_memberships(session: Session, committee_id: int) -> list[tuple[int, str, str]]:
+    """The committee's archived memberships: (id, person's name, role label), by family name."""
+    rows = session.exec(
+        select(Membership, Person)
+        .join(Person, col(Membership.person_id) == Person.id)
+        .where(Membership.committee_id == committee_id, col(Membership.archived).is_(True))
+        .order_by(col(Person.family_name), col(Membership.id))
+    ).all()
+    return [
+        (key(membership), person.full_name, membership.role.label) for membership, person in rows
+    ]

@@ -31,13 +31,15 @@ from models import (
     PersonCreate,
 )
 from models.enums import FederalState, LabeledEnum, MembershipRole, OrganizationKind
+from services import uploads
 from services.actor import SYSTEM_ACTOR, Actor
 from services.committees import MEMBERSHIPS
 from services.csv_export import EXCEL_DE, FORMULA_STARTS, CsvDialect, write_csv
 from services.errors import DomainError, FieldError
 from services.organizations import ORGANIZATIONS
+from services.permissions import require_writer
 from services.persons import PERSONS
-from services.validation import validate
+from services.validation import clean_text, validate
 from services.write import EntityCommands, add_row, apply_changes, key, transaction
 
 NEW = "neu"
@@ -47,6 +49,10 @@ ERROR = "Fehler"
 
 YES = {"ja", "j", "x", "true", "wahr", "1", "yes"}
 NO = {"nein", "n", "false", "falsch", "0", "no"}
+_FILE = "Die Importdatei"
+# Every row runs through the write path twice (preview, commit); this covers a file of all
+# German municipalities and keeps a runaway file from occupying the server for an hour.
+IMPORT_MAX_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -237,16 +243,9 @@ def _kind(kind: str) -> ImportKind:
     return found
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as German Excel writes it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _clean(value: str) -> str:
-    value = value.strip()
+    # Cleaned as the write path cleans, so a cell matches the record it was stored as.
+    value = clean_text(value) or ""
     # Undo the export's formula neutralisation, so a round trip gives back the same text.
     if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
@@ -254,7 +253,7 @@ def _clean(value: str) -> str:
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    text = decode_text(data)
+    text = uploads.decode_text(data, what=_FILE)
     header = text.split("\n", 1)[0]
     if header.count(";") or header.count(","):
         delimiter = ";" if header.count(";") >= header.count(",") else ","
@@ -283,6 +282,14 @@ def _excel_cell(value: Any) -> str:
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    with uploads.open_zip(
+        data,
+        what=_FILE,
+        max_entries=uploads.XLSX_MAX_ENTRIES,
+        max_unpacked=uploads.XLSX_MAX_UNPACKED_BYTES,
+    ) as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            raise DomainError(f"{_FILE} ist keine Excel-Arbeitsmappe (.xlsx).", "file")
     try:
         frame = pd.read_excel(io.BytesIO(data), header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -294,9 +301,21 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
 
 
 def read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    """The file's rows with their line numbers; .xlsx by name or content, else CSV."""
-    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+    """The file's rows with their line numbers: an .xlsx by its content, else CSV.
+
+    Too large, mistyped or unreadable files are refused with a German DomainError.
+    """
+    uploads.check_size(data, limit=uploads.IMPORT_MAX_BYTES, what=_FILE)
+    # The content decides, not the name: a renamed or mislabelled file is read as what it is.
+    if uploads.looks_like_old_office(data):
+        raise DomainError(
+            "Das alte Excel-Format (.xls) wird nicht gelesen; bitte als .xlsx oder CSV speichern.",
+            "file",
+        )
+    if uploads.looks_like_zip(data):
         raw = _read_xlsx(data)
+    elif filename.lower().endswith(".xlsx"):
+        raise DomainError(f"{_FILE} heißt .xlsx, ist aber keine Excel-Datei.", "file")
     else:
         raw = _read_csv(data)
     return [(number, [_clean(str(cell)) for cell in cells]) for number, cells in raw]
@@ -312,10 +331,21 @@ def _header_key(kind: ImportKind, header: str) -> str | None:
 
 def _parse_file(kind: ImportKind, data: bytes, filename: str) -> ImportPreview:
     preview = ImportPreview(kind=kind.code, filename=filename, columns=[], rows=[])
-    rows = [(n, cells) for n, cells in read_rows(data, filename) if any(cells)]
+    try:
+        rows = [(n, cells) for n, cells in read_rows(data, filename) if any(cells)]
+    except DomainError as exc:
+        # Reported like every other problem of the file, so the preview shows it.
+        preview.file_errors.extend(error.message for error in exc.errors)
+        return preview
     expected = ", ".join(column.label for column in kind.columns)
     if not rows:
         preview.file_errors.append("Die Datei ist leer.")
+        return preview
+    if len(rows) - 1 > IMPORT_MAX_ROWS:
+        preview.file_errors.append(
+            f"Die Datei hat {len(rows) - 1} Datenzeilen; ein Import liest höchstens "
+            f"{IMPORT_MAX_ROWS}. Bitte in mehrere Dateien aufteilen."
+        )
         return preview
     _, header = rows[0]
     keys: list[str | None] = []
@@ -860,6 +890,7 @@ def preview_import(session: Session, *, kind: str, data: bytes, filename: str) -
 
 def commit_import(session: Session, *, actor: Actor, preview: ImportPreview) -> ImportResult:
     """Store a previewed import: every row with its audit event, or nothing at all."""
+    require_writer(actor)
     if preview.has_errors:
         raise DomainError(
             "Der Import enthält Fehler und wurde nicht ausgeführt; bitte die Datei korrigieren.",
@@ -1009,6 +1040,7 @@ __all__ = [
     "ERROR",
     "EXPORTERS",
     "IMPORT_KINDS",
+    "IMPORT_MAX_ROWS",
     "NEW",
     "UNCHANGED",
     "ImportColumn",
@@ -1017,7 +1049,6 @@ __all__ = [
     "ImportResult",
     "RowReport",
     "commit_import",
-    "decode_text",
     "memberships_csv",
     "organizations_csv",
     "parse_date",

@@ -38,7 +38,7 @@ from models.enums import (
 )
 from services.actor import Actor
 from services.committees import composition, voting_members_on
-from services.errors import DomainError, FieldError
+from services.errors import ConflictError, DomainError, FieldError, PermissionDeniedError
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import BERLIN, format_date, valid_on
 from services.validation import validate
@@ -647,14 +647,20 @@ def save_attendance(
             raise DomainError("Bei einem Umlaufverfahren gibt es keine Anwesenheit.", "meeting_id")
         seen: set[Any] = set()
         for entry in entries:
+            # Anything but a plain id is left to the line's validation to refuse.
             person_id = entry.get("person_id")
+            person_key = str(person_id) if isinstance(person_id, int | str) else None
             try:
-                if person_id in seen:
+                if person_key is not None and person_key in seen:
                     raise DomainError(
                         "„Person“ steht mehrfach auf der Anwesenheitsliste.", "person_id"
                     )
-                seen.add(person_id)
+                seen.add(person_key)
                 saved.append(_save_attendance_entry(session, actor, meeting_id, entry))
+            except (PermissionDeniedError, ConflictError):
+                # Not a mistake in one line of the sheet: the whole sheet is not the actor's,
+                # or someone else saved it first.
+                raise
             except DomainError as exc:
                 name = _person_name(session, person_id)
                 errors.extend(

@@ -43,6 +43,7 @@ from services import (
     topic_fields,
 )
 from services.actor import SEED_ACTOR, Actor
+from services.permissions import require_admin
 from services.write import find_one, get_row, key, table_name
 
 SEED_DIR = DATA_DIR / "seed"
@@ -419,6 +420,8 @@ def load_demo_data(
     session: Session, *, actor: Actor = SEED_ACTOR, seed_dir: Path = SEED_DIR
 ) -> SeedReport:
     """Load every seed file; returns how many records were new."""
+    # The seed commits record by record; checking up front keeps a refusal from half-loading.
+    require_admin(actor, "Das Laden der Demo-Daten")
     return _Loader(session, actor, seed_dir).load()
 
 

@@ -101,3 +101,17 @@ def list_participations(session: Session, *, include_archived: bool = False) -> 
             "source",
         ],
     )
+
+
+def archived_participations(session: Session, topic_field_id: int) -> list[tuple[int, str, str]]:
+    """The field's archived participations: (id, organization's name, role label), by name."""
+    rows = session.exec(
+        select(Participation, Organization.name)
+        .join(Organization, col(Participation.organization_id) == Organization.id)
+        .where(
+            Participation.topic_field_id == topic_field_id,
+            col(Participation.archived).is_(True),
+        )
+        .order_by(col(Organization.name), col(Participation.id))
+    ).all()
+    return [(int(row.id or 0), name, row.role.label) for row, name in rows]

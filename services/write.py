@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, select
@@ -279,12 +279,13 @@ def apply_changes(
         return diff
     for field, value in changes.items():
         setattr(row, field, value)
-    # Moving a record (say, a membership to another committee) needs the right there, too.
-    authorize(session, actor, row)
     row.updated_at = utcnow()  # type: ignore[attr-defined]
     row.updated_by = actor.username  # type: ignore[attr-defined]
     session.add(row)
     try:
+        # Moving a record (say, a membership to another committee) needs the right there,
+        # too. Its queries may autoflush the UPDATE, so a lost race can surface there already.
+        authorize(session, actor, row)
         # The mapper's version_id_col bumps `version` and updates only the version read.
         session.flush()
     except StaleDataError as exc:
@@ -295,7 +296,8 @@ def apply_changes(
 
 def _lost_race(session: Session, row: SQLModel) -> ConflictError:
     """The conflict for a save that another user's commit overtook, naming that user."""
-    model, row_id = type(row), row.id  # type: ignore[attr-defined]
+    # The failed flush expired the row; reading row.id would need the dead transaction.
+    model, row_id = type(row), inspect(row).identity[0]
     session.rollback()
     current = session.get(model, row_id, populate_existing=True)
     if current is None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
@@ -28,9 +29,12 @@ from models import (
 )
 from models.db import make_engine
 from models.enums import Role
-from services import agreements, committees, meetings, organizations, persons
+from services import accounts, agreements, committees, meetings, organizations, persons
 from services.actor import Actor
 from services.database import migrate
+
+# Argon2's RFC 9106 profile costs 64 MiB and ~50 ms per hash; tests need hashes, not hardness.
+accounts.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 LOCAL_PG_URL = (
     "postgresql+psycopg://kooperationsraum:kooperationsraum@127.0.0.1:5432/kooperationsraum_test"

@@ -78,9 +78,16 @@ def test_unknown_ids_and_bad_options_give_german_errors(cli: typer.Typer, tmp_pa
     dialect = runner.invoke(cli, ["export-minutes", "--dialect", "latin1"])
     assert dialect.exit_code == 2
     assert "unbekannt" in dialect.output
-    day = runner.invoke(cli, ["export-minutes", "--since", "10.04.2019"])
+    day = runner.invoke(cli, ["export-minutes", "--since", "31.02.2019"])
     assert day.exit_code == 2
-    assert "JJJJ-MM-TT" in day.output
+    assert (
+        "„--since“: „31.02.2019“ ist kein Datum im Format TT.MM.JJJJ oder JJJJ-MM-TT." in day.output
+    )
+    backwards = runner.invoke(
+        cli, ["export-minutes", "--since", "10.04.2019", "--until", "2019-04-09"]
+    )
+    assert backwards.exit_code == 2
+    assert "„--until“ liegt vor „--since“." in backwards.output
     niederschrift = runner.invoke(
         cli, ["export-niederschrift", "--meeting", "999", "-o", str(tmp_path / "n.docx")]
     )

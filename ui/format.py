@@ -1,5 +1,6 @@
 """German display of service DataFrames: column labels and dd.mm.yyyy dates."""
 
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -54,11 +55,30 @@ def _format_cell(value: object) -> object:
     return value
 
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+# Characters that open or close Markdown or HTML anywhere in a line ("=" underlines a
+# heading, "&" starts an entity). Everything else is escaped only where it means something.
+_MARKDOWN_SPECIALS = "\\`*_{}[]<>#|~$=&"
+_SHORTCODE = re.compile(r":(?=\S)")  # :smile:, :material/home:, :red[...]
+_LINE_START = re.compile(r"^(\d+(?=[.)])|[-+])")  # "1." and "1)" lists, "-"/"+" bullets, "---"
 
 
 def plain(text: str | None) -> str:
-    """User text made safe for st.markdown: shown literally, never as Markdown or HTML."""
+    """User text made safe for st.markdown and alerts: shown literally, never as markup."""
     if not text:
         return ""
-    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in text)
+    return "\n".join(_plain_line(line) for line in text.split("\n"))
+
+
+def _plain_line(line: str) -> str:
+    body = line.lstrip(" \t")
+    # An indented line would render as a code block; non-breaking spaces keep the look only.
+    indent = "\u00a0" * len(line[: len(line) - len(body)].replace("\t", "    "))
+    escaped = "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in body)
+    escaped = _SHORTCODE.sub(r"\\:", escaped)
+    escaped = _LINE_START.sub(lambda match: _escape_marker(match.group(0)), escaped, count=1)
+    return indent + escaped
+
+
+def _escape_marker(marker: str) -> str:
+    # Escapes the list marker: "1." becomes "1\." and a bullet "-" becomes "\-".
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker

@@ -12,10 +12,13 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
+from models.enums import Role
+from services import permissions
 from services.actor import Actor
 from services.errors import DomainError
 from ui.db import session_scope
-from ui.session import current_actor, flash
+from ui.format import plain
+from ui.session import can_change, current_actor, flash, is_admin
 
 _ERRORS = "_form_errors"
 _SHOWN = "_form_errors_shown"
@@ -49,7 +52,7 @@ def field_error(form: str, field: str) -> None:
     message = errors(form).get(field)
     st.session_state.setdefault(_SHOWN, set()).add((form, field))
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")
 
 
 def remaining_errors(form: str) -> None:
@@ -57,7 +60,7 @@ def remaining_errors(form: str) -> None:
     shown = st.session_state.get(_SHOWN, set())
     for field, message in errors(form).items():
         if (form, field) not in shown:
-            st.error(message, icon=":material/error:")
+            st.error(plain(message), icon=":material/error:")
 
 
 def run(
@@ -121,7 +124,118 @@ def action_button(
         args=(name, command, success, after, False),
     )
     for message in errors(name).values():
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")
+
+
+def editable(
+    entity: str,
+    *,
+    committee_id: int | None = None,
+    agreement_id: int | None = None,
+    quiet: bool = False,
+) -> bool:
+    """Whether the signed-in user may change these records; if not, a caption says why."""
+    if can_change(entity, committee_id=committee_id, agreement_id=agreement_id):
+        return True
+    if not quiet:
+        st.caption(read_only_reason(entity, committee_id=committee_id, agreement_id=agreement_id))
+    return False
+
+
+def writable_committees(options: Mapping[int, str]) -> dict[int, str]:
+    """The committees among `options` whose records the signed-in user may change."""
+    actor = current_actor()
+    if permissions.is_admin(actor):
+        return dict(options)
+    if not permissions.may_write_at_all(actor):
+        return {}
+    with session_scope() as session:
+        assigned, _ = permissions.assigned(session, actor)
+    return {
+        committee_id: name for committee_id, name in options.items() if committee_id in assigned
+    }
+
+
+def read_only_reason(
+    entity: str, *, committee_id: int | None = None, agreement_id: int | None = None
+) -> str:
+    """Why the signed-in user sees `entity` records without edit controls."""
+    actor = current_actor()
+    if not permissions.may_write_at_all(actor):
+        return f"Nur lesend: Mit der Rolle „{Role.READER.label}“ können Sie nichts ändern."
+    if entity in permissions.ADMIN_ONLY:
+        label = permissions.ADMIN_ONLY_LABELS[entity]
+        return f"Nur lesend: {label} ändern nur Administratoren."
+    if entity in permissions.COMMITTEE_SCOPED and committee_id is not None:
+        return "Nur lesend: Dieses Gremium ist Ihrem Konto nicht zugeordnet."
+    if entity in permissions.AGREEMENT_SCOPED and agreement_id is not None:
+        return "Nur lesend: Diese Vereinbarung ist Ihrem Konto nicht zugeordnet."
+    if entity in permissions.COMMITTEE_SCOPED:
+        return "Nur lesend: Ihrem Konto ist kein Gremium zugeordnet."
+    return "Nur lesend: Ihr Konto darf diese Daten nicht ändern."
+
+
+def _ask(confirm_key: str) -> None:
+    st.session_state[confirm_key] = True
+
+
+def _cancel(confirm_key: str) -> None:
+    st.session_state.pop(confirm_key, None)
+
+
+def _confirmed(
+    name: str,
+    confirm_key: str,
+    command: Command,
+    success: str,
+    after: Callable[[Any], None] | None,
+) -> None:
+    st.session_state.pop(confirm_key, None)
+    run(name, command, success, after, False)
+
+
+def delete_button(
+    name: str,
+    what: str,
+    command: Command,
+    *,
+    success: str,
+    after: Callable[[Any], None] | None = None,
+) -> None:
+    """„Endgültig löschen“ for administrators, asking once more before it runs."""
+    if not is_admin():
+        return
+    confirm_key = f"confirm.{name}"
+    if not st.session_state.get(confirm_key):
+        st.button(
+            "Endgültig löschen …",
+            key=f"action.{name}.ask",
+            icon=":material/delete_forever:",
+            on_click=_ask,
+            args=(confirm_key,),
+        )
+        for message in errors(name).values():
+            st.error(plain(message), icon=":material/error:")
+        return
+    st.warning(
+        f"{what} wirklich endgültig löschen? Das lässt sich nicht rückgängig machen; "
+        "das Änderungsprotokoll behält den letzten Stand.",
+        icon=":material/delete_forever:",
+    )
+    left, right = st.columns(2)
+    left.button(
+        "Ja, endgültig löschen",
+        key=f"action.{name}.confirm",
+        type="primary",
+        on_click=_confirmed,
+        args=(name, confirm_key, command, success, after),
+    )
+    right.button("Abbrechen", key=f"action.{name}.cancel", on_click=_cancel, args=(confirm_key,))
+
+
+def back_to_list_after_delete(_result: Any) -> None:
+    """After a record is deleted for good its address is gone: show the list again."""
+    st.query_params.clear()
 
 
 def _initial(form: str, field: str, value: Any) -> None:
@@ -229,3 +343,57 @@ def flag(form: str, field: str, label: str, value: bool = False, help: str | Non
     _initial(form, field, value)
     st.checkbox(label, key=key(form, field), help=help)
     field_error(form, field)
+
+
+def password(form: str, field: str, label: str, autocomplete: str = "new-password") -> None:
+    """A masked password field (never seeded, never stripped) with its message underneath."""
+    st.text_input(label, type="password", key=key(form, field), autocomplete=autocomplete)
+    field_error(form, field)
+
+
+def repeated_password(form: str) -> str:
+    """The new password typed into `password` and `password_repeat`; they must agree."""
+    typed = st.session_state.get(key(form, "password")) or ""
+    if typed != (st.session_state.get(key(form, "password_repeat")) or ""):
+        raise DomainError(
+            "Passwort wiederholen: stimmt nicht mit dem Passwort überein.", "password_repeat"
+        )
+    return str(typed)
+
+
+def row_command(command: Callable[..., Any], row_id: int) -> Command:
+    """A form command that calls `command(session=, actor=, row_id=)` for one record."""
+    return lambda session, actor: command(session=session, actor=actor, row_id=row_id)
+
+
+def archived_list(
+    name: str,
+    title: str,
+    rows: list[tuple[int, str]],
+    *,
+    noun: str,
+    restore: Callable[..., Any],
+    delete: Callable[..., Any],
+) -> None:
+    """Archived sub-records in an expander: restore each, or (administrators) delete it."""
+    if not rows:
+        return
+    with st.expander(f"{title} ({len(rows)})", icon=":material/inventory_2:"):
+        for row_id, label in rows:
+            st.markdown(label)
+            left, right = st.columns(2)
+            with left:
+                action_button(
+                    f"{name}_restore_{row_id}",
+                    "Wiederherstellen",
+                    row_command(restore, row_id),
+                    success=f"{noun} wiederhergestellt.",
+                    icon=":material/unarchive:",
+                )
+            with right:
+                delete_button(
+                    f"{name}_delete_{row_id}",
+                    f"Die {noun}",
+                    row_command(delete, row_id),
+                    success=f"{noun} endgültig gelöscht.",
+                )

@@ -18,6 +18,10 @@ PAGES = {
     "timeline": "pages/timeline.py",
     "committee_work": "pages/committee_work.py",
     "export": "pages/export.py",
+    "sign_in": "pages/sign_in.py",
+    "first_run": "pages/first_run.py",
+    "accounts": "pages/accounts.py",
+    "my_account": "pages/my_account.py",
 }
 
 

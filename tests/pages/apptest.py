@@ -9,9 +9,49 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from models.base import utcnow
+from models.enums import Role
 from ui.links import PAGES
+from ui.session import AUTH
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The accounts in every page-test database, created in this order (ids 1, 2, 3).
+ACCOUNTS = {Role.ADMIN: "admin", Role.SECRETARIAT: "sekretariat", Role.READER: "leser"}
+ACCOUNT_IDS = {role: index for index, role in enumerate(ACCOUNTS, start=1)}
+PASSWORD = "ein-langes-testpasswort"
+
+
+def signed_in(at: AppTest, role: Role = Role.ADMIN) -> AppTest:
+    """Start the AppTest's browser session signed in with the test account of `role`."""
+    now = utcnow()
+    at.session_state[AUTH] = {
+        "account_id": ACCOUNT_IDS[role],
+        "signed_in_at": now,
+        "last_seen": now,
+    }
+    return at
+
+
+def whole_app(role: Role | None = None) -> AppTest:
+    """The real app, router and sign-in gate included; signed in as `role` unless None."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return at if role is None else signed_in(at, role)
+
+
+def reachable(at: AppTest, noun: str) -> bool:
+    """Whether the last run's navigation offers page `noun` (switching only finds those)."""
+    try:
+        at.switch_page(PAGES[noun])
+    except ValueError:
+        return False
+    return True
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Click the (first) button labelled `label`, in the main area or the sidebar, and rerun."""
+    next(button for button in at.button if button.label == label).click()
+    return at.run()
 
 
 def entry_script(tmp_path: Path, noun: str) -> str:
@@ -27,6 +67,6 @@ def entry_script(tmp_path: Path, noun: str) -> str:
     return str(entry)
 
 
-def page_app(tmp_path: Path, noun: str) -> AppTest:
-    """An AppTest of page `noun` with working links to every other page."""
-    return AppTest.from_file(entry_script(tmp_path, noun), default_timeout=30)
+def page_app(tmp_path: Path, noun: str, role: Role = Role.ADMIN) -> AppTest:
+    """An AppTest of page `noun` with working links to every other page, signed in as `role`."""
+    return signed_in(AppTest.from_file(entry_script(tmp_path, noun), default_timeout=30), role)

@@ -10,10 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from models import Agreement, AgreementParty, Approval, Decision, Organization
 from models.db import make_engine
-from models.enums import AgreementState, ApprovalState
+from models.enums import AgreementState, ApprovalState, Role
 from services import agreements, organizations
 from tests.conftest import ACTOR
 from tests.pages.apptest import page_app
+from tests.pages.conftest import SECRETARIAT_AGREEMENT
+from tests.pages.test_committees import READER_NOTE, captions, edit_controls
 from ui.format import plain
 
 KOMM24 = "Gründung der KOMM24 GmbH"
@@ -24,8 +26,8 @@ def agreement_id(url: str, title: str) -> int:
         return int(session.exec(select(Agreement.id).where(Agreement.title == title)).one())  # type: ignore[arg-type]
 
 
-def open_agreement(tmp_path: Path, record_id: int) -> AppTest:
-    at = page_app(tmp_path, "agreements")
+def open_agreement(tmp_path: Path, record_id: int, role: Role = Role.ADMIN) -> AppTest:
+    at = page_app(tmp_path, "agreements", role)
     at.query_params["id"] = str(record_id)
     return at.run()
 
@@ -99,7 +101,7 @@ def test_komm24_view_parties_approvals_and_timeline(tmp_path: Path, demo_url: st
         ).one()
     decision_links = [link for link in at.get("page_link") if link.proto.page.endswith("decisions")]
     assert [link.proto.query_string for link in decision_links] == [f"id={decision.id}"]
-    assert "Beschluss RV\\-2019/KOMM24" in decision_links[0].proto.label
+    assert "Beschluss RV-2019/KOMM24" in decision_links[0].proto.label
     committee_links = [
         link for link in at.get("page_link") if link.proto.page.endswith("committees")
     ]
@@ -366,3 +368,63 @@ def test_edit_agreement_updates_target_date_and_status(tmp_path: Path, demo_url:
         assert stored is not None
         assert (stored.target_date, stored.version) == (date(2019, 8, 31), version + 1)
         assert stored.conditions == "Zustimmung der Räte; *Genehmigung* der Aufsicht"
+
+
+# --- roles -----------------------------------------------------------------------------
+
+RAHMEN = "Rahmenvereinbarung Kooperatives E-Government Mecklenburg-Vorpommern"
+
+
+def test_a_reader_sees_no_edit_controls(tmp_path: Path, demo_url: str) -> None:
+    listed = page_app(tmp_path, "agreements", Role.READER).run()
+    assert edit_controls(listed) == []
+    assert READER_NOTE in captions(listed)
+    komm24 = agreement_id(demo_url, SECRETARIAT_AGREEMENT)
+    at = open_agreement(tmp_path, komm24, Role.READER)
+    assert not at.exception
+    assert edit_controls(at) == []
+    assert READER_NOTE in captions(at)
+    assert f"action.party_archive_{komm24}" in edit_controls(open_agreement(tmp_path, komm24))
+
+
+def test_the_secretariat_edits_only_its_agreements(tmp_path: Path, demo_url: str) -> None:
+    listed = page_app(tmp_path, "agreements", Role.SECRETARIAT).run()
+    assert any(key.startswith("FormSubmitter:agreement_new") for key in edit_controls(listed))
+    komm24 = agreement_id(demo_url, SECRETARIAT_AGREEMENT)
+    own = open_agreement(tmp_path, komm24, Role.SECRETARIAT)
+    assert f"action.agreement_archive_{komm24}" in edit_controls(own)
+    other = open_agreement(tmp_path, agreement_id(demo_url, RAHMEN), Role.SECRETARIAT)
+    assert not other.exception
+    assert edit_controls(other) == []
+    assert "Nur lesend: Diese Vereinbarung ist Ihrem Konto nicht zugeordnet." in captions(other)
+
+
+def test_delete_of_an_agreement_with_parties_is_refused(tmp_path: Path, demo_url: str) -> None:
+    komm24 = agreement_id(demo_url, SECRETARIAT_AGREEMENT)
+    with Session(make_engine(demo_url)) as session:
+        agreements.archive_agreement(session=session, actor=ACTOR, row_id=komm24)
+    at = open_agreement(tmp_path, komm24)
+    at = click(at, "Endgültig löschen …")
+    at = click(at, "Ja, endgültig löschen")
+    assert not at.exception
+    assert "Vertragspartei" in texts(at.error)
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Agreement, komm24) is not None
+
+
+def test_admin_deletes_an_archived_agreement_without_parties(
+    tmp_path: Path, database_url: str
+) -> None:
+    with Session(make_engine(database_url)) as session:
+        row = agreements.create_agreement(
+            session=session, actor=ACTOR, data={"title": "Entwurf", "kind": "company_founding"}
+        )
+        record_id = int(row.id or 0)
+        agreements.archive_agreement(session=session, actor=ACTOR, row_id=record_id)
+    at = click(open_agreement(tmp_path, record_id), "Endgültig löschen …")
+    at = click(at, "Ja, endgültig löschen")
+    assert not at.exception
+    with Session(make_engine(database_url)) as session:
+        assert session.get(Agreement, record_id) is None
+    assert at.title[0].value == "Vereinbarungen"
+    assert "Vereinbarung „Entwurf“ endgültig gelöscht." in texts(at.success)

@@ -9,13 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 from models import Committee, Membership, Person
 from models.db import make_engine
+from models.enums import Role
 from services import committees, persons
 from tests.conftest import ACTOR
-from tests.pages.apptest import entry_script
+from tests.pages.apptest import entry_script, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "committees.py")
 MV = "Lenkungsausschuss E-Government Mecklenburg-Vorpommern"
+LEIPZIG = "Ratsversammlung der Stadt Leipzig"
+READER_NOTE = "Nur lesend: Mit der Rolle „Lesend“ können Sie nichts ändern."
+NOT_ASSIGNED_NOTE = "Nur lesend: Dieses Gremium ist Ihrem Konto nicht zugeordnet."
 
 
 @pytest.fixture
@@ -41,10 +45,23 @@ def membership_of(url: str, committee: int, family_name: str) -> int:
     return found
 
 
-def open_committee(entry: str, record_id: int) -> AppTest:
-    at = AppTest.from_file(entry, default_timeout=30)
+def open_committee(entry: str, record_id: int, role: Role = Role.ADMIN) -> AppTest:
+    at = signed_in(AppTest.from_file(entry, default_timeout=30), role)
     at.query_params["id"] = str(record_id)
     return at.run()
+
+
+def edit_controls(at: AppTest) -> list[str]:
+    """The keys of every button that changes data: form submits and action buttons."""
+    return [
+        str(button.key)
+        for button in at.button
+        if button.form_id or str(button.key).startswith("action.")
+    ]
+
+
+def captions(at: AppTest) -> list[str]:
+    return [caption.value for caption in at.caption]
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -60,7 +77,7 @@ def errors(at: AppTest) -> list[str]:
 
 
 def test_list_with_demo_data(demo_url: str) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
     assert not at.exception
     assert at.title[0].value == "Gremien"
     shown = at.dataframe[0].value
@@ -76,7 +93,7 @@ def test_list_with_demo_data(demo_url: str) -> None:
 
 
 def test_list_with_an_empty_database(database_url: str) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
     assert not at.exception
     assert "Noch keine Gremien erfasst. Legen Sie oben unter „Neues Gremium“ das erste an." in [
         info.value for info in at.info
@@ -84,7 +101,7 @@ def test_list_with_an_empty_database(database_url: str) -> None:
 
 
 def test_filters_and_search(demo_url: str) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
     at.multiselect(key="committees.states").select("SN").run()
     assert at.dataframe[0].value["Name"].tolist() == ["Ratsversammlung der Stadt Leipzig"]
     at.radio(key="committees.status").set_value("all").run()
@@ -96,13 +113,13 @@ def test_filters_and_search(demo_url: str) -> None:
     at.radio(key="committees.status").set_value("archived").run()
     assert "Keine Gremien passen zu Suche und Filtern." in at.info[0].value
 
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
     at.text_input(key="committees.search").input("LA E-Gov").run()
     assert at.dataframe[0].value["Name"].tolist() == [MV]
 
 
 def test_choosing_a_committee_opens_it(demo_url: str, record_app: str) -> None:
-    at = AppTest.from_file(record_app, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(record_app, default_timeout=30)).run()
     # AppTest cannot click a table row; the „Gremium öffnen“ box takes the same path.
     at.selectbox(key="committees.open").select(committee_id(demo_url)).run()
     assert not at.exception
@@ -114,7 +131,7 @@ def test_choosing_a_committee_opens_it(demo_url: str, record_app: str) -> None:
 
 
 def test_create_a_committee(demo_url: str, record_app: str) -> None:
-    at = AppTest.from_file(record_app, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(record_app, default_timeout=30)).run()
     at.text_input(key="committee_new.name").input("AG Servicekonto M-V")
     at.text_input(key="committee_new.short_name").input("AG SK")
     at.selectbox(key="committee_new.kind").select("working_group")
@@ -133,12 +150,12 @@ def test_create_a_committee(demo_url: str, record_app: str) -> None:
     assert stored.quorum_rule == "more_than_half"
     # The new committee opens straight away.
     assert at.query_params["id"] == str(stored.id)
-    assert "Gremium „AG Servicekonto M\\-V“ angelegt." in [s.value for s in at.success]
+    assert "Gremium „AG Servicekonto M-V“ angelegt." in [s.value for s in at.success]
     assert "Noch keine Mitglieder." in " ".join(info.value for info in at.info)
 
 
 def test_create_without_a_name_stores_nothing(database_url: str) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
     at.selectbox(key="committee_new.kind").select("working_group")
     at = click(at, "Gremium anlegen")
     assert not at.exception
@@ -149,7 +166,7 @@ def test_create_without_a_name_stores_nothing(database_url: str) -> None:
 
 
 def test_create_with_end_before_start_keeps_the_input(database_url: str) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
     at.text_input(key="committee_new.name").input("AG Zeitreise")
     at.selectbox(key="committee_new.kind").select("working_group")
     at.date_input(key="committee_new.start_date").set_value(date(2021, 1, 1))
@@ -397,7 +414,7 @@ def test_end_a_membership(demo_url: str, record_app: str) -> None:
 
 
 def test_filters_survive_a_visit_to_a_committee(demo_url: str, record_app: str) -> None:
-    at = AppTest.from_file(record_app, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(record_app, default_timeout=30)).run()
     at.multiselect(key="committees.states").select("SN").run()
     at.selectbox(key="committees.open").select(
         committee_id(demo_url, "Ratsversammlung der Stadt Leipzig")
@@ -406,3 +423,121 @@ def test_filters_survive_a_visit_to_a_committee(demo_url: str, record_app: str) 
     at = click(at, "Alle Gremien")
     assert at.multiselect(key="committees.states").value == ["SN"]
     assert at.dataframe[0].value["Name"].tolist() == ["Ratsversammlung der Stadt Leipzig"]
+
+
+# --- roles -----------------------------------------------------------------------------
+
+
+def test_a_reader_sees_no_edit_controls(demo_url: str, record_app: str) -> None:
+    at = signed_in(AppTest.from_file(record_app, default_timeout=30), Role.READER).run()
+    assert not at.exception
+    assert edit_controls(at) == []
+    assert READER_NOTE in captions(at)
+    at = open_committee(record_app, committee_id(demo_url), Role.READER)
+    assert not at.exception
+    assert edit_controls(at) == []
+    assert READER_NOTE in captions(at)
+    assert "Gremium verwalten" not in [s.value for s in at.subheader]
+
+    admin = open_committee(record_app, committee_id(demo_url))
+    assert "action.committee_archive_1" in edit_controls(admin)
+    assert any(key.startswith("FormSubmitter:committee_edit_") for key in edit_controls(admin))
+
+
+def test_the_secretariat_edits_only_its_committees(demo_url: str, record_app: str) -> None:
+    listed = signed_in(AppTest.from_file(record_app, default_timeout=30), Role.SECRETARIAT).run()
+    # Creating a committee is allowed: it is assigned to the Sekretariat.
+    assert any(key.startswith("FormSubmitter:committee_new") for key in edit_controls(listed))
+
+    own = open_committee(record_app, committee_id(demo_url), Role.SECRETARIAT)
+    assert not own.exception
+    assert f"action.committee_archive_{committee_id(demo_url)}" in edit_controls(own)
+    assert any(key.startswith("FormSubmitter:membership_new_") for key in edit_controls(own))
+
+    other = open_committee(record_app, committee_id(demo_url, LEIPZIG), Role.SECRETARIAT)
+    assert not other.exception
+    assert edit_controls(other) == []
+    assert NOT_ASSIGNED_NOTE in captions(other)
+
+
+def test_a_committee_created_by_the_secretariat_is_its_own(demo_url: str, record_app: str) -> None:
+    at = signed_in(AppTest.from_file(record_app, default_timeout=30), Role.SECRETARIAT).run()
+    at.text_input(key="committee_new.name").input("AG Register MV")
+    at.selectbox(key="committee_new.kind").select("working_group")
+    at = click(at, "Gremium anlegen")
+    assert not at.exception
+    assert at.title[0].value == "AG Register MV"
+    assert f"action.committee_archive_{committee_id(demo_url, 'AG Register MV')}" in (
+        edit_controls(at)
+    )
+
+
+def test_admin_deletes_an_archived_committee_nothing_refers_to(
+    demo_url: str, record_app: str
+) -> None:
+    with Session(make_engine(demo_url)) as session:
+        row = committees.create_committee(
+            session=session, actor=ACTOR, data={"name": "AG Fehleingabe", "kind": "working_group"}
+        )
+        record_id = int(row.id or 0)
+        committees.archive_committee(session=session, actor=ACTOR, row_id=record_id)
+    at = open_committee(record_app, record_id)
+    at = click(at, "Endgültig löschen …")
+    assert any("wirklich endgültig löschen" in w.value for w in at.warning)
+    at = click(at, "Abbrechen")
+    assert at.button(key=f"action.committee_delete_{record_id}.ask")
+    at = click(at, "Endgültig löschen …")
+    at = click(at, "Ja, endgültig löschen")
+    assert not at.exception
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Committee, record_id) is None
+    assert at.title[0].value == "Gremien"
+    assert "Gremium „AG Fehleingabe“ endgültig gelöscht." in [s.value for s in at.success]
+
+
+def test_delete_of_a_referenced_committee_is_refused(demo_url: str, record_app: str) -> None:
+    record_id = committee_id(demo_url)
+    with Session(make_engine(demo_url)) as session:
+        committees.archive_committee(session=session, actor=ACTOR, row_id=record_id)
+    secretariat = open_committee(record_app, record_id, Role.SECRETARIAT)
+    assert "Wiederherstellen" in [b.label for b in secretariat.button]
+    assert "Endgültig löschen …" not in [b.label for b in secretariat.button]
+
+    at = open_committee(record_app, record_id)
+    at = click(at, "Endgültig löschen …")
+    at = click(at, "Ja, endgültig löschen")
+    assert not at.exception
+    refusal = " ".join(errors(at))
+    assert "kann nicht gelöscht werden" in refusal
+    assert "Mitgliedschaft" in refusal
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Committee, record_id) is not None
+
+
+def test_archive_restore_and_delete_a_membership(demo_url: str, record_app: str) -> None:
+    record_id = committee_id(demo_url)
+    with Session(make_engine(demo_url)) as session:
+        person = persons.create_person(session=session, actor=ACTOR, data={"family_name": "Irrtum"})
+        membership = committees.add_membership(
+            session=session,
+            actor=ACTOR,
+            data={"committee_id": record_id, "person_id": person.id, "role": "member"},
+        )
+        membership_id = int(membership.id or 0)
+    at = open_committee(record_app, record_id)
+    at.selectbox(key=f"membership_archive_pick_{record_id}").set_value(membership_id).run()
+    at.button(key=f"action.membership_archive_{record_id}").click().run()
+    assert not at.exception
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Membership, membership_id).archived  # type: ignore[union-attr]
+    at.button(key=f"action.membership_restore_{membership_id}").click().run()
+    with Session(make_engine(demo_url)) as session:
+        assert not session.get(Membership, membership_id).archived  # type: ignore[union-attr]
+    at.selectbox(key=f"membership_archive_pick_{record_id}").set_value(membership_id).run()
+    at.button(key=f"action.membership_archive_{record_id}").click().run()
+    at.button(key=f"action.membership_delete_{membership_id}.ask").click().run()
+    at.button(key=f"action.membership_delete_{membership_id}.confirm").click().run()
+    assert not at.exception
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Membership, membership_id) is None
+    assert "Mitgliedschaft endgültig gelöscht." in [s.value for s in at.success]

@@ -7,7 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 from models import Organization
 from models.db import make_engine
+from models.enums import Role
+from services.actor import SYSTEM_ACTOR
 from services.backup import backup
+from tests.pages.apptest import page_app, signed_in
 
 
 def _import_app(path: str, kind: str) -> None:
@@ -38,7 +41,7 @@ def _panels_app() -> None:
 
 
 def test_panels_render(demo_url: str) -> None:
-    at = AppTest.from_function(_panels_app, default_timeout=30).run()
+    at = signed_in(AppTest.from_function(_panels_app, default_timeout=30)).run()
     assert not at.exception
     assert at.selectbox(key="import.kind").value == "organisationen"
 
@@ -48,7 +51,9 @@ def test_a_file_with_errors_shows_the_report_and_cannot_be_imported(
 ) -> None:
     file = tmp_path / "personen.csv"
     file.write_bytes("Vorname;Name\r\nJana;Muster\r\n".encode("cp1252"))
-    at = AppTest.from_function(_import_app, args=(str(file), "personen"), default_timeout=30).run()
+    at = signed_in(
+        AppTest.from_function(_import_app, args=(str(file), "personen"), default_timeout=30)
+    ).run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert (
@@ -63,8 +68,8 @@ def test_a_valid_file_is_previewed_then_imported(database_url: str, tmp_path: Pa
     file.write_text(
         "Name;Art;Bundesland\r\nHansestadt Wismar;kreisfreie Stadt;Mecklenburg-Vorpommern\r\n"
     )
-    at = AppTest.from_function(
-        _import_app, args=(str(file), "organisationen"), default_timeout=30
+    at = signed_in(
+        AppTest.from_function(_import_app, args=(str(file), "organisationen"), default_timeout=30)
     ).run()
     assert not at.exception
     assert "1 neu" in at.info[0].value
@@ -84,10 +89,12 @@ def test_a_valid_file_is_previewed_then_imported(database_url: str, tmp_path: Pa
 def test_restore_asks_first_and_refuses_a_filled_database(demo_url: str, tmp_path: Path) -> None:
     engine = make_engine(demo_url)
     with Session(engine) as session:
-        (tmp_path / "sicherung.zip").write_bytes(backup(session))
+        (tmp_path / "sicherung.zip").write_bytes(backup(session, actor=SYSTEM_ACTOR))
     engine.dispose()
-    at = AppTest.from_function(
-        _restore_app, args=(str(tmp_path / "sicherung.zip"),), default_timeout=30
+    at = signed_in(
+        AppTest.from_function(
+            _restore_app, args=(str(tmp_path / "sicherung.zip"),), default_timeout=30
+        )
     ).run()
     assert not at.exception
     assert "Datensätze" in at.info[0].value
@@ -96,3 +103,29 @@ def test_restore_asks_first_and_refuses_a_filled_database(demo_url: str, tmp_pat
     at.button(key="restore.confirm_button").click().run()
     assert not at.exception
     assert any("Die Datenbank ist nicht leer" in e.value for e in at.error)
+
+
+def test_export_page_panels_follow_the_role(demo_url: str, tmp_path: Path) -> None:
+    tabs = {}
+    for role in Role:
+        at = page_app(tmp_path, "export", role).run()
+        assert not at.exception
+        tabs[role] = [tab.label for tab in at.tabs]
+    assert tabs[Role.ADMIN] == ["Protokolle (CSV)", "OParl", "Import", "Sicherung"]
+    assert tabs[Role.SECRETARIAT] == ["Protokolle (CSV)", "OParl", "Import"]
+    assert tabs[Role.READER] == ["Protokolle (CSV)", "OParl"]
+
+
+def test_panels_refuse_whoever_may_not_use_them(demo_url: str) -> None:
+    at = signed_in(AppTest.from_function(_panels_app, default_timeout=30), Role.READER).run()
+    assert not at.exception
+    assert [b.key for b in at.button] == []
+    assert "Nur lesend: Importieren können Administratoren und Sekretariate." in [
+        c.value for c in at.caption
+    ]
+    at = signed_in(AppTest.from_function(_panels_app, default_timeout=30), Role.SECRETARIAT)
+    at.run()
+    assert at.selectbox(key="import.kind")
+    assert "Sicherung und Wiederherstellung sind Administratoren vorbehalten." in [
+        c.value for c in at.caption
+    ]

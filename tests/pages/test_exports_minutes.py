@@ -4,6 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import signed_in
+
 SCRIPT = str(Path(__file__).with_name("exports_minutes_app.py"))
 
 
@@ -12,7 +14,7 @@ def _downloads(at: AppTest) -> list[str]:
 
 
 def test_meeting_downloads_and_panel_build_the_csv_files(demo_url: str) -> None:
-    at = AppTest.from_file(SCRIPT, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(SCRIPT, default_timeout=30)).run()
     assert not at.exception
     labels = _downloads(at)
     assert {"Protokoll (CSV)", "Anwesenheit (CSV)", "Niederschrift (Word)"} <= set(labels)
@@ -28,13 +30,13 @@ def test_meeting_downloads_and_panel_build_the_csv_files(demo_url: str) -> None:
 
 
 def test_panel_asks_for_a_meeting_first(demo_url: str) -> None:
-    at = AppTest.from_file(SCRIPT, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(SCRIPT, default_timeout=30)).run()
     assert not at.exception
     assert any("Bitte wählen Sie" in info.value for info in at.info)
 
 
 def test_committee_scope_builds_only_that_committee(demo_url: str) -> None:
-    at = AppTest.from_file(SCRIPT, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(SCRIPT, default_timeout=30)).run()
     at.radio(key="exports.minutes.scope").set_value("Gremium und Zeitraum").run()
     at.selectbox(key="exports.minutes.committee").set_value(1).run()
     at.selectbox(key="exports.minutes.dialect").set_value("RFC 4180").run()

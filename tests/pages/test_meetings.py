@@ -1,27 +1,38 @@
 """Sitzungen: the list, a new meeting, and running a meeting from agenda to closing."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from models import AgendaItem, Attendance, Committee, Decision, Meeting
+from models import AgendaItem, Assignment, Attendance, Committee, Decision, Meeting
 from models.db import make_engine
-from models.enums import AttendanceStatus, DecisionResult, MeetingState
-from services import decisions, meetings
+from models.enums import AttendanceStatus, DecisionResult, MeetingState, Role
+from services import accounts, decisions, meetings
 from services.seed import load_demo_data
 from services.write import key
 from tests.conftest import (
     ACTOR,
     make_agenda_item,
     make_committee,
+    make_meeting,
     make_membership,
     make_person,
     make_voting_body,
 )
-from tests.pages.apptest import entry_script
+from tests.pages.apptest import ACCOUNT_IDS, entry_script, signed_in
+from tests.pages.conftest import SECRETARIAT_COMMITTEE
+from tests.pages.test_committees import (
+    NOT_ASSIGNED_NOTE,
+    READER_NOTE,
+    captions,
+    edit_controls,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +42,8 @@ def app(tmp_path: Path) -> str:
     return entry_script(tmp_path, "meetings")
 
 
-def open_page(app: str, meeting_id: int | None = None) -> AppTest:
-    at = AppTest.from_file(app, default_timeout=30)
+def open_page(app: str, meeting_id: int | None = None, role: Role = Role.ADMIN) -> AppTest:
+    at = signed_in(AppTest.from_file(app, default_timeout=30), role)
     if meeting_id is not None:
         at.query_params["id"] = str(meeting_id)
     at.run()
@@ -403,7 +414,7 @@ def test_record_a_decision_with_the_proposed_result(database_url: str, app: str)
     assert decision.result == DecisionResult.ADOPTED_BY_MAJORITY
     assert "Beschluss AG-2026/01 gespeichert." in [s.value for s in at.success]
     # The text is shown literally, not as Markdown.
-    assert r"Der Haushalt wird \*beschlossen\*\." in [m.value for m in at.markdown]
+    assert r"Der Haushalt wird \*beschlossen\*." in [m.value for m in at.markdown]
     assert not at.warning
 
 
@@ -562,7 +573,7 @@ def test_circulation_records_a_decision_without_agenda(database_url: str, app: s
         "circulation",
         DecisionResult.ADOPTED_UNANIMOUSLY,
     )
-    assert r"**Beschluss U\-2026/01**" in texts(at)
+    assert "**Beschluss U-2026/01**" in texts(at)
 
 
 # --- the demo meetings --------------------------------------------------------------------
@@ -585,3 +596,171 @@ def test_every_demo_meeting_renders(database_url: str, app: str) -> None:
 def test_an_unknown_meeting(database_url: str, app: str) -> None:
     at = open_page(app, 999)
     assert "Eine Sitzung mit der Nummer 999 gibt es nicht." in errors(at)
+
+
+# --- roles -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """The builders of deferred downloads by file name (AppTest cannot click a download)."""
+    files: dict[str, Callable[[], Any]] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(
+        self: MediaFileManager,
+        data_callable: Callable[[], Any],
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        *,
+        element_id: str = "",
+    ) -> str:
+        files[file_name or ""] = data_callable
+        return original(
+            self, data_callable, mimetype, coordinates, file_name, element_id=element_id
+        )
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return files
+
+
+def committee_meeting(url: str, committee: str) -> int:
+    with db(url) as session:
+        found = session.exec(
+            select(Meeting.id)
+            .join(Committee, col(Meeting.committee_id) == Committee.id)
+            .where(Committee.name == committee, col(Meeting.kind) != "circulation")
+            .order_by(col(Meeting.start))
+        ).first()
+    assert found is not None
+    return found
+
+
+def test_a_reader_sees_no_edit_controls(demo_url: str, app: str) -> None:
+    listed = open_page(app, role=Role.READER)
+    assert edit_controls(listed) == []
+    assert READER_NOTE in captions(listed)
+    meeting_id = committee_meeting(demo_url, SECRETARIAT_COMMITTEE)
+    at = open_page(app, meeting_id, Role.READER)
+    assert edit_controls(at) == []
+    assert READER_NOTE in captions(at)
+    admin = open_page(app, meeting_id)
+    assert any(key.startswith(f"action.meeting_{meeting_id}_") for key in edit_controls(admin))
+
+
+def test_the_secretariat_edits_only_meetings_of_its_committees(demo_url: str, app: str) -> None:
+    own = open_page(app, committee_meeting(demo_url, SECRETARIAT_COMMITTEE), Role.SECRETARIAT)
+    assert any(key.startswith("action.meeting_") for key in edit_controls(own))
+    leipzig = committee_meeting(demo_url, "Ratsversammlung der Stadt Leipzig")
+    other = open_page(app, leipzig, Role.SECRETARIAT)
+    assert edit_controls(other) == []
+    assert NOT_ASSIGNED_NOTE in captions(other)
+
+
+def test_a_secretariat_cannot_create_a_meeting_in_a_foreign_committee(
+    demo_url: str, app: str
+) -> None:
+    with db(demo_url) as session:
+        before = len(session.exec(select(Meeting)).all())
+        mv = session.exec(select(Committee).where(Committee.name == SECRETARIAT_COMMITTEE)).one()
+    at = open_page(app, role=Role.SECRETARIAT)
+    # Only the committees assigned to the account are offered ...
+    assert at.selectbox(key="meeting_new.committee_id").options == [SECRETARIAT_COMMITTEE]
+    at.selectbox(key="meeting_new.committee_id").set_value(mv.id)
+    at.date_input(key="meeting_new.start").set_value(date(2026, 12, 3))
+    # ... and when the assignment is withdrawn meanwhile, the service still refuses.
+    with db(demo_url) as session:
+        assignment = session.exec(
+            select(Assignment).where(
+                Assignment.account_id == ACCOUNT_IDS[Role.SECRETARIAT],
+                Assignment.committee_id == mv.id,
+            )
+        ).one()
+        accounts.unassign(session=session, actor=ACTOR, assignment_id=key(assignment))
+    submit(at, "meeting_new")
+    assert any("ist Ihrem Konto nicht zugeordnet" in message for message in errors(at))
+    with db(demo_url) as session:
+        assert len(session.exec(select(Meeting)).all()) == before
+
+
+def mixed_meeting(url: str) -> int:
+    """A meeting with a public and a non-public agenda item."""
+    with db(url) as session:
+        meeting = make_meeting(session, make_committee(session))
+        make_agenda_item(session, meeting, title="Haushalt öffentlich", public=True)
+        make_agenda_item(
+            session,
+            meeting,
+            number="2",
+            order=2,
+            title="Personalsache geheim",
+            description="Bewerbung Müller",
+            public=False,
+        )
+        return key(meeting)
+
+
+def test_a_reader_sees_only_the_number_of_a_non_public_item(
+    database_url: str, app: str, deferred_files: dict[str, Callable[[], Any]]
+) -> None:
+    meeting_id = mixed_meeting(database_url)
+    minutes = f"protokoll_sitzung_{meeting_id}.csv"
+    at = open_page(app, meeting_id, Role.READER)
+    agenda = at.dataframe[0].value
+    assert agenda["Titel"].tolist() == ["Haushalt öffentlich", "nichtöffentlich"]
+    assert "Personalsache" not in texts(at)
+    assert "TOP 2** · nichtöffentlich" in texts(at) or any(
+        "nichtöffentlich" in m.value and "TOP 2" in m.value for m in at.markdown
+    )
+    reader_csv = deferred_files[minutes]().decode("utf-8-sig")
+    assert "Haushalt öffentlich" in reader_csv
+    assert "Personalsache" not in reader_csv
+
+    open_page(app, meeting_id)
+    admin_csv = deferred_files[minutes]().decode("utf-8-sig")
+    assert "Personalsache geheim" in admin_csv
+
+
+def test_admin_deletes_an_archived_meeting(database_url: str, app: str) -> None:
+    with db(database_url) as session:
+        meeting = make_meeting(session, make_committee(session))
+        meeting_id = key(meeting)
+        meetings.archive_meeting(session=session, actor=ACTOR, row_id=meeting_id)
+    secretary = open_page(app, meeting_id, Role.SECRETARIAT)
+    assert "Sitzung wiederherstellen" not in [b.label for b in secretary.button]
+    at = open_page(app, meeting_id)
+    press(at, f"action.meeting_delete_{meeting_id}.ask")
+    press(at, f"action.meeting_delete_{meeting_id}.confirm")
+    with db(database_url) as session:
+        assert session.get(Meeting, meeting_id) is None
+    assert at.title[0].value == "Sitzungen"
+    assert "Sitzung Nr. 1 endgültig gelöscht." in [s.value for s in at.success]
+
+
+def test_delete_of_an_agenda_item_with_a_decision_is_refused(database_url: str, app: str) -> None:
+    with db(database_url) as session:
+        _body, meeting, _ = make_voting_body(session, voters=1, present=1)
+        item = make_agenda_item(session, meeting)
+        decision = decisions.record_decision(
+            session=session,
+            actor=ACTOR,
+            data={
+                "meeting_id": key(meeting),
+                "agenda_item_id": key(item),
+                "reference": "B-1",
+                "kind": "resolution",
+                "text": "Beschlossen.",
+                "result": DecisionResult.NOTED.value,
+            },
+        )
+        item_id, meeting_id = key(item), key(meeting)
+        # An item with a decision is archived only after it; the archived decision still refers.
+        decisions.archive_decision(session=session, actor=ACTOR, row_id=key(decision))
+        meetings.archive_agenda_item(session=session, actor=ACTOR, row_id=item_id)
+    at = open_page(app, meeting_id)
+    press(at, f"action.agenda_delete_{item_id}.ask")
+    press(at, f"action.agenda_delete_{item_id}.confirm")
+    assert any("kann nicht gelöscht werden" in e and "Beschluss" in e for e in errors(at))
+    with db(database_url) as session:
+        assert session.get(AgendaItem, item_id) is not None

@@ -7,6 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 from models import Organization
 from models.db import make_engine
+from models.enums import Role
+from services import organizations
+from tests.conftest import ACTOR
+from tests.pages.test_committees import READER_NOTE, edit_controls
 from tests.pages.test_overview import captions, page_app, page_links, unescape
 
 
@@ -84,7 +88,7 @@ def test_create_stores_the_organization_and_opens_it(demo_url: str, tmp_path: Pa
         "14729410",
     )
     assert org.parent_id == org_id(demo_url, "Freistaat Sachsen")
-    assert org.created_by == "geschaeftsstelle"
+    assert org.created_by == "admin"
     assert at.title[0].value == "Stadt Wurzen"
     assert "Organisation „Stadt Wurzen“ angelegt." in [s.value for s in at.success]
 
@@ -188,3 +192,52 @@ def test_unknown_organization_says_so(database_url: str, tmp_path: Path) -> None
     at.run()
     assert not at.exception
     assert at.error[0].value == "Organisation Nr. 4711 gibt es nicht."
+
+
+def open_organization(tmp_path: Path, record_id: int, role: Role) -> AppTest:
+    at = page_app(tmp_path, "organizations", role)
+    at.query_params["id"] = str(record_id)
+    return at.run()
+
+
+def test_the_directory_is_edited_by_secretariats_not_readers(demo_url: str, tmp_path: Path) -> None:
+    record_id = org_id(demo_url, "Freistaat Sachsen")
+    reader = open_organization(tmp_path, record_id, Role.READER)
+    assert not reader.exception
+    assert edit_controls(reader) == []
+    assert READER_NOTE in captions(reader)
+    reader_list = page_app(tmp_path, "organizations", Role.READER).run()
+    assert edit_controls(reader_list) == []
+    secretariat = open_organization(tmp_path, record_id, Role.SECRETARIAT)
+    assert f"action.organization_archive_{record_id}" in edit_controls(secretariat)
+    listed = page_app(tmp_path, "organizations", Role.SECRETARIAT).run()
+    assert "FormSubmitter:organization_new-Anlegen" in edit_controls(listed)
+
+
+def test_admin_deletes_an_archived_organization_unless_referred_to(
+    demo_url: str, tmp_path: Path
+) -> None:
+    with Session(make_engine(demo_url)) as session:
+        row = organizations.create_organization(
+            session=session, actor=ACTOR, data={"name": "Zweckverband Irrtum", "kind": "district"}
+        )
+        unused = int(row.id or 0)
+        used = org_id(demo_url, "Freistaat Sachsen")
+        for record_id in (unused, used):
+            organizations.archive_organization(session=session, actor=ACTOR, row_id=record_id)
+    secretariat = open_organization(tmp_path, unused, Role.SECRETARIAT)
+    assert f"action.organization_restore_{unused}" in edit_controls(secretariat)
+    assert f"action.organization_delete_{unused}.ask" not in edit_controls(secretariat)
+
+    at = open_organization(tmp_path, used, Role.ADMIN)
+    at.button(key=f"action.organization_delete_{used}.ask").click().run()
+    at.button(key=f"action.organization_delete_{used}.confirm").click().run()
+    assert any("kann nicht gelöscht werden" in error.value for error in at.error)
+    assert stored(demo_url, "Freistaat Sachsen")
+
+    at = open_organization(tmp_path, unused, Role.ADMIN)
+    at.button(key=f"action.organization_delete_{unused}.ask").click().run()
+    at.button(key=f"action.organization_delete_{unused}.confirm").click().run()
+    assert not at.exception
+    assert stored(demo_url, "Zweckverband Irrtum") == []
+    assert at.title[0].value == "Organisationen"

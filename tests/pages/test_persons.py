@@ -7,6 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 from models import Organization, Person
 from models.db import make_engine
+from models.enums import Role
+from services import persons
+from tests.conftest import ACTOR
+from tests.pages.test_committees import READER_NOTE, captions, edit_controls
 from tests.pages.test_overview import page_app, page_links, unescape
 
 
@@ -20,8 +24,8 @@ def click(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
-def open_person(tmp_path: Path, person_id: int) -> AppTest:
-    at = page_app(tmp_path, "persons")
+def open_person(tmp_path: Path, person_id: int, role: Role = Role.ADMIN) -> AppTest:
+    at = page_app(tmp_path, "persons", role)
     at.query_params["id"] = str(person_id)
     return at.run()
 
@@ -128,3 +132,26 @@ def test_memberships_over_time_show_ended_ones(demo_url: str, tmp_path: Path) ->
         ["beratend", "01.08.2019", "", "aktuell"],
         ["Mitglied", "09.04.2019", "09.04.2019", "beendet"],
     ]
+
+
+def test_readers_see_no_edit_controls_and_admins_delete_archived_persons(
+    database_url: str, tmp_path: Path
+) -> None:
+    with Session(make_engine(database_url)) as session:
+        row = persons.create_person(session=session, actor=ACTOR, data={"family_name": "Doppelt"})
+        person_id = int(row.id or 0)
+    reader = open_person(tmp_path, person_id, Role.READER)
+    assert edit_controls(reader) == []
+    assert READER_NOTE in captions(reader)
+    assert edit_controls(page_app(tmp_path, "persons", Role.READER).run()) == []
+    secretariat = open_person(tmp_path, person_id, Role.SECRETARIAT)
+    assert f"action.person_archive_{person_id}" in edit_controls(secretariat)
+    secretariat.button(key=f"action.person_archive_{person_id}").click().run()
+    assert f"action.person_delete_{person_id}.ask" not in edit_controls(secretariat)
+
+    at = open_person(tmp_path, person_id)
+    at.button(key=f"action.person_delete_{person_id}.ask").click().run()
+    at.button(key=f"action.person_delete_{person_id}.confirm").click().run()
+    assert not at.exception
+    assert stored(database_url, "Doppelt") == []
+    assert "Person „Doppelt“ endgültig gelöscht." in [s.value for s in at.success]

@@ -10,9 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from models import Organization, Participation, TopicField
 from models.db import make_engine
-from models.enums import FederalState, OrganizationKind, ParticipationRole
+from models.enums import FederalState, OrganizationKind, ParticipationRole, Role
 from services.write import key
 from tests.pages.apptest import page_app
+from tests.pages.test_committees import captions as caption_list
+from tests.pages.test_committees import edit_controls
+from ui.format import plain
 
 BMI = "Bundesministerium des Innern, für Bau und Heimat"
 BMWSB = "Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen"
@@ -128,11 +131,12 @@ def test_field_page_shows_leads_participants_and_timeline(tmp_path: Path, demo_u
     at.query_params["id"] = str(field_id(demo_url, "Bauen & Wohnen"))
     at.run()
     assert not at.exception
-    assert at.title[0].value == "Bauen & Wohnen"
+    assert at.title[0].value == plain("Bauen & Wohnen")
     assert [s.value for s in at.subheader] == [
         "Federführung",
         "Alle Beteiligten",
         "Beteiligte im Zeitverlauf",
+        "Verwalten",
     ]
     leads = at.dataframe[0].value
     assert set(leads["Organisation"]) == {"Land Mecklenburg-Vorpommern", BMWSB}
@@ -175,3 +179,36 @@ def test_empty_database_explains_where_fields_come_from(tmp_path: Path, database
     assert at.title[0].value == "Themenfelder"
     assert any("Noch keine Themenfelder" in info.value for info in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_only_administrators_manage_topic_fields_and_participations(
+    tmp_path: Path, demo_url: str
+) -> None:
+    record_id = field_id(demo_url, "Bauen & Wohnen")
+    for role in (Role.READER, Role.SECRETARIAT):
+        at = page_app(tmp_path, "topic_fields", role)
+        at.query_params["id"] = str(record_id)
+        at.run()
+        assert edit_controls(at) == []
+    assert "Nur lesend: Themenfelder ändern nur Administratoren." in caption_list(at)
+
+    at = page_app(tmp_path, "topic_fields")
+    at.query_params["id"] = str(record_id)
+    at.run()
+    participation = at.selectbox(key=f"participation_archive_pick_{record_id}").value
+    at.button(key=f"action.participation_archive_{record_id}").click().run()
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Participation, participation).archived  # type: ignore[union-attr]
+    at.button(key=f"action.participation_delete_{participation}.ask").click().run()
+    at.button(key=f"action.participation_delete_{participation}.confirm").click().run()
+    assert not at.exception
+    with Session(make_engine(demo_url)) as session:
+        assert session.get(Participation, participation) is None
+
+    at.button(key=f"action.topic_field_archive_{record_id}").click().run()
+    at.button(key=f"action.topic_field_delete_{record_id}.ask").click().run()
+    at.button(key=f"action.topic_field_delete_{record_id}.confirm").click().run()
+    assert any("Beteiligung" in error.value for error in at.error)
+    at.button(key=f"action.topic_field_restore_{record_id}").click().run()
+    with Session(make_engine(demo_url)) as session:
+        assert not session.get(TopicField, record_id).archived  # type: ignore[union-attr]

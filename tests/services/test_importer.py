@@ -1,6 +1,7 @@
 """Import of Organisationen, Personen and Mitgliedschaften: preview, report, all-or-nothing commit."""
 
 import io
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -9,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from models import AuditEvent, Membership, Organization, Person
 from models.enums import FederalState, MembershipRole, OrganizationKind
-from services import importer
+from services import importer, uploads
 from services.csv_export import EXCEL_DE, RFC_4180
 from services.errors import DomainError
 from services.seed import load_demo_data
@@ -240,3 +241,97 @@ def test_dates_are_read_german_or_iso() -> None:
     assert importer.parse_date("2019-07-01") == date(2019, 7, 1)
     with pytest.raises(ValueError, match="07/01/2019"):
         importer.parse_date("07/01/2019")
+
+
+# --- files that are too large, mislabelled or hostile ----------------------------------
+
+
+def _xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="openpyxl")
+    return buffer.getvalue()
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (
+            b"Name;Art\r\nAmt\x00Nord;Land\r\n",
+            "orgs.csv",
+            "Die Importdatei ist keine Textdatei (sie enthält Nullbytes)",
+        ),
+        ("Name;Art\r\n".encode("utf-16"), "orgs.csv", "enthält Nullbytes"),
+        (b"Name;Art\r\nAmt \x81 Nord;Land\r\n", "orgs.csv", "weder UTF-8- noch Windows-1252"),
+        (b"Name;Art\r\n", "orgs.xlsx", "Die Importdatei heißt .xlsx, ist aber keine Excel-Datei."),
+        (b"PK\x03\x04 kaputt", "orgs.xlsx", "Die Importdatei ist keine gültige ZIP-Datei."),
+        (_zip({"word/document.xml": b"<w/>"}), "orgs.xlsx", "keine Excel-Arbeitsmappe (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "orgs.xls", "alte Excel-Format (.xls)"),
+        (b"x" * (21 * 1024 * 1024), "orgs.csv", "ist 21 MB groß; erlaubt sind höchstens 20 MB."),
+    ],
+    ids=["nul", "utf16", "binary", "not-a-zip", "broken-zip", "docx", "xls", "too-large"],
+)
+def test_unreadable_files_are_refused_by_their_content(
+    data: bytes, filename: str, message: str
+) -> None:
+    with pytest.raises(DomainError) as info:
+        importer.read_rows(data, filename)
+    assert message in info.value.message
+    assert info.value.field == "file"
+
+
+def test_the_content_decides_not_the_name() -> None:
+    frame = pd.DataFrame({"Name": ["Land Berlin"], "Art": ["Land"]})
+    assert importer.read_rows(_xlsx(frame), "orgs.csv") == [
+        (1, ["Name", "Art"]),
+        (2, ["Land Berlin", "Land"]),
+    ]
+    assert importer.read_rows(b"Name;Art\r\nLand Berlin;Land\r\n", "orgs.xls")[1] == (
+        2,
+        ["Land Berlin", "Land"],
+    )
+
+
+def test_a_zip_bomb_posing_as_xlsx_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "XLSX_MAX_UNPACKED_BYTES", uploads.MB)
+    bomb = _zip(
+        {"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": bytes(8 * uploads.MB)}
+    )
+    with pytest.raises(DomainError, match="Die Importdatei ist entpackt zu groß \\(8,0 MB"):
+        importer.read_rows(bomb, "orgs.xlsx")
+
+
+def test_file_problems_are_shown_in_the_preview(session: Session) -> None:
+    preview = importer.preview_import(
+        session, kind="organisationen", data=b"Name;Art\r\n\x00", filename="orgs.csv"
+    )
+    assert preview.has_errors
+    assert preview.summary == "Organisationen: Die Datei kann so nicht eingelesen werden."
+    assert "Nullbytes" in preview.file_errors[0]
+
+
+def test_too_many_rows_are_refused(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "IMPORT_MAX_ROWS", 2)
+    data = _csv("Name;Art\nA;Land\nB;Land\nC;Land\n")
+    preview = importer.preview_import(session, kind="organisationen", data=data, filename="o.csv")
+    assert preview.file_errors == [
+        "Die Datei hat 3 Datenzeilen; ein Import liest höchstens 2. "
+        "Bitte in mehrere Dateien aufteilen."
+    ]
+
+
+def test_invisible_characters_in_cells_are_not_imported(session: Session) -> None:
+    data = _csv("Name;Art\nAmt\u200b für\u202e Digitales\x07;Land\n")
+    preview = importer.preview_import(session, kind="organisationen", data=data, filename="o.csv")
+    assert not preview.has_errors, preview.messages
+    importer.commit_import(session, actor=ACTOR, preview=preview)
+    assert session.exec(select(Organization)).one().name == "Amt für Digitales"
+    again = importer.preview_import(session, kind="organisationen", data=data, filename="o.csv")
+    assert [r.status for r in again.reports] == ["unverändert"]

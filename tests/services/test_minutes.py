@@ -301,6 +301,6 @@ def test_a_new_decision_shows_up_with_its_votes(session: Session, tricky: Meetin
         },
     )
     row = _read(minutes_csv(session, meeting_id=tricky.id)).set_index("TOP").loc["7"]
-    assert row["Beschlusstext"] == "Zeile eins\r\nZeile zwei"
+    assert row["Beschlusstext"] == "Zeile eins\nZeile zwei"
     assert (row["Ja"], row["Nein"], row["Enthaltung"]) == ("5", "1", "1")
     assert row["Ergebnis"] == "mehrheitlich angenommen"

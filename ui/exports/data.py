@@ -6,13 +6,16 @@ from datetime import datetime
 import streamlit as st
 from sqlmodel import Session
 
+from services import permissions
 from services.backup import backup, read_backup, restore
 from services.csv_export import EXCEL_DE
 from services.errors import DomainError
 from services.importer import EXPORTERS, IMPORT_KINDS, ImportPreview, commit_import, preview_import
 from services.periods import format_datetime
+from services.uploads import IMPORT_MAX_BYTES, MB
 from ui.db import get_engine, session_scope
-from ui.session import current_actor, flash, show_flash
+from ui.format import plain
+from ui.session import current_actor, flash, is_admin, show_flash
 
 _PREVIEW = "import.preview"
 _UPLOAD = "import.upload_round"
@@ -26,6 +29,9 @@ def import_panel() -> None:
     """Upload a CSV or Excel file, review every row, then import all of it or nothing."""
     show_flash()
     st.subheader("Import")
+    if not permissions.may_write_at_all(current_actor()):
+        st.caption("Nur lesend: Importieren können Administratoren und Sekretariate.")
+        return
     kind = st.selectbox(
         "Was wird importiert?",
         options=list(IMPORT_KINDS),
@@ -53,6 +59,7 @@ def import_panel() -> None:
     upload = st.file_uploader(
         "Datei (CSV oder Excel)",
         type=["csv", "txt", "xlsx"],
+        max_upload_size=IMPORT_MAX_BYTES // MB,
         key=f"import.file.{st.session_state.get(_UPLOAD, 0)}",
     )
     if upload is None:
@@ -73,14 +80,14 @@ def import_review(kind: str, data: bytes, filename: str) -> None:
 
     (st.error if preview.has_errors else st.info)(preview.summary)
     for message in preview.messages[:50]:
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")
     if len(preview.messages) > 50:
         st.error(f"… und {len(preview.messages) - 50} weitere Fehler.")
     if preview.reports:
         st.dataframe(preview.frame(), hide_index=True, width="stretch")
     error = st.session_state.pop(_ERROR, None)
     if error:
-        st.error(error, icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")
     nothing_to_do = preview.count("neu") + preview.count("geändert") == 0
     st.button(
         "Importieren",
@@ -116,13 +123,16 @@ def _commit() -> None:
 def _backup_file() -> bytes:
     # Runs on download, on Streamlit's own thread: a fresh session, never a shared one.
     with Session(get_engine()) as session:
-        return backup(session)
+        return backup(session, actor=current_actor())
 
 
 def backup_panel() -> None:
     """Download the whole workspace as one file; restore one into an empty database."""
     show_flash()
     st.subheader("Sicherung")
+    if not is_admin():
+        st.caption("Sicherung und Wiederherstellung sind Administratoren vorbehalten.")
+        return
     st.caption(
         "Eine Sicherung enthält den ganzen Arbeitsbereich mit Änderungsprotokoll "
         "(ZIP mit einer JSON-Lines-Datei je Tabelle)."
@@ -156,11 +166,11 @@ def restore_review(data: bytes) -> None:
     """What the backup holds, and the two-step confirmation before restoring it."""
     error = st.session_state.pop(_RESTORE_ERROR, None)
     if error:
-        st.error(error, icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")
     try:
         manifest, _ = read_backup(data)
     except DomainError as exc:
-        st.error(exc.message, icon=":material/error:")
+        st.error(plain(exc.message), icon=":material/error:")
         return
     counts = manifest.get("row_counts", {})
     try:
@@ -197,7 +207,7 @@ def restore_review(data: bytes) -> None:
 def _restore(data: bytes) -> None:
     st.session_state[_RESTORE_CONFIRM] = False
     try:
-        report = restore(get_engine(), data)
+        report = restore(get_engine(), data, actor=current_actor())
     except DomainError as exc:
         st.session_state[_RESTORE_ERROR] = exc.message
         return

@@ -14,6 +14,8 @@ from services.meetings import meeting_choices
 from services.minutes import attendance_csv, export_file_name, minutes_csv
 from services.niederschrift import niederschrift_docx
 from ui.db import get_engine, session_scope
+from ui.format import plain
+from ui.session import sees_non_public
 
 CSV_MIME = "text/csv"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,8 +35,14 @@ def _deferred(build: Callable[[Session], bytes]) -> Callable[[], bytes]:
     return run
 
 
-def meeting_downloads(meeting_id: int, *, include_non_public: bool = True) -> None:
+def _non_public(include_non_public: bool | None) -> bool:
+    # Unless a caller decides, the signed-in user's role does: Lesend gets public items only.
+    return sees_non_public() if include_non_public is None else include_non_public
+
+
+def meeting_downloads(meeting_id: int, *, include_non_public: bool | None = None) -> None:
     """Minutes CSV, attendance CSV and the Niederschrift of one meeting, for the meeting page."""
+    include_non_public = _non_public(include_non_public)
     scope: dict[str, Any] = {"meeting_id": meeting_id, "include_non_public": include_non_public}
     left, middle, right = st.columns(3)
     left.download_button(
@@ -71,8 +79,11 @@ def meeting_downloads(meeting_id: int, *, include_non_public: bool = True) -> No
     )
 
 
-def decisions_download(*, committee_id: int | None = None, include_non_public: bool = True) -> None:
+def decisions_download(
+    *, committee_id: int | None = None, include_non_public: bool | None = None
+) -> None:
     """The minutes rows (with every decision) of one committee or all, for the decisions page."""
+    include_non_public = _non_public(include_non_public)
     st.download_button(
         "Protokolle mit Beschlüssen (CSV)",
         data=_deferred(
@@ -129,8 +140,9 @@ def _scope_inputs(session: Session) -> dict[str, Any] | None:
     return {}
 
 
-def minutes_panel(*, include_non_public: bool = True) -> None:
+def minutes_panel(*, include_non_public: bool | None = None) -> None:
     """The Export page's part for minutes and attendance as CSV."""
+    include_non_public = _non_public(include_non_public)
     st.subheader("Protokolle und Anwesenheit (CSV)")
     with session_scope() as session:
         scope = _scope_inputs(session)
@@ -200,7 +212,7 @@ def _build(
             )
     except DomainError as error:
         bar.empty()
-        st.error(error.message, icon=":material/error:")
+        st.error(plain(error.message), icon=":material/error:")
         return
     bar.empty()
     st.session_state[_RESULT] = {

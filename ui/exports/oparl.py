@@ -7,10 +7,9 @@ from services.calendar_export import ICS_MIME, committee_ics, ics_file_name, mee
 from services.errors import DomainError
 from services.oparl import export_oparl, oparl_zip
 from ui.db import session_scope
+from ui.session import sees_non_public
 
 _ZIP_KEY = "oparl_export_zip"
-# Until sign-in exists (issue 6) every user of the app may see non-public items.
-INCLUDE_NON_PUBLIC = True
 
 
 def oparl_panel() -> None:
@@ -28,6 +27,9 @@ def oparl_panel() -> None:
         key="oparl_base_url",
         help="Die Adressen (ids) aller OParl-Objekte beginnen mit dieser URL.",
     )
+    include_non_public = sees_non_public()
+    if not include_non_public:
+        st.caption("Der Export enthält nur öffentliche Sitzungen und Tagesordnungspunkte.")
     if st.button("OParl-Export erstellen", key="oparl_build", icon=":material/data_object:"):
         if not base_url.strip().lower().startswith(("http://", "https://")):
             st.error("„Basis-URL“ muss mit http:// oder https:// beginnen.")
@@ -37,15 +39,17 @@ def oparl_panel() -> None:
                 files = export_oparl(
                     session,
                     base_url=base_url.strip(),
-                    include_non_public=INCLUDE_NON_PUBLIC,
+                    include_non_public=include_non_public,
                     progress=lambda done: _advance(bar, done),
                 )
-            st.session_state[_ZIP_KEY] = oparl_zip(files)
+            # Remember whose view the file holds: after a role change it is built anew.
+            st.session_state[_ZIP_KEY] = (include_non_public, oparl_zip(files))
             bar.empty()
-    if _ZIP_KEY in st.session_state:
+    built = st.session_state.get(_ZIP_KEY)
+    if built is not None and built[0] == include_non_public:
         st.download_button(
             "OParl-Dateien herunterladen (.zip)",
-            data=st.session_state[_ZIP_KEY],
+            data=built[1],
             file_name="oparl.zip",
             mime="application/zip",
             key="oparl_download",
@@ -57,14 +61,21 @@ def _advance(bar: DeltaGenerator, done: float) -> None:
     bar.progress(done, text="OParl-Export wird erstellt …")
 
 
-def calendar_downloads(meeting_id: int | None = None, committee_id: int | None = None) -> None:
+def calendar_downloads(
+    meeting_id: int | None = None,
+    committee_id: int | None = None,
+    *,
+    include_non_public: bool | None = None,
+) -> None:
     """Download buttons for the .ics of a meeting and/or all meetings of a committee."""
+    if include_non_public is None:
+        include_non_public = sees_non_public()
     with session_scope() as session:
         try:
             if meeting_id is not None:
                 st.download_button(
                     "Sitzung als Kalendereintrag (.ics)",
-                    data=meeting_ics(session, meeting_id, include_non_public=INCLUDE_NON_PUBLIC),
+                    data=meeting_ics(session, meeting_id, include_non_public=include_non_public),
                     file_name=ics_file_name(meeting_id=meeting_id),
                     mime=ICS_MIME,
                     key=f"ics_meeting_{meeting_id}",
@@ -74,7 +85,7 @@ def calendar_downloads(meeting_id: int | None = None, committee_id: int | None =
                 st.download_button(
                     "Alle Sitzungen des Gremiums als Kalender (.ics)",
                     data=committee_ics(
-                        session, committee_id, include_non_public=INCLUDE_NON_PUBLIC
+                        session, committee_id, include_non_public=include_non_public
                     ),
                     file_name=ics_file_name(committee_id=committee_id),
                     mime=ICS_MIME,
