@@ -89,5 +89,6 @@ elif (actor := signed_in_actor()) is None:
     )
 else:
     account_sidebar(actor)
-    navigation = st.navigation(workspace(actor))
+    # Every page listed: the collapsed list would end in Streamlit's English "View N more".
+    navigation = st.navigation(workspace(actor), expanded=True)
 navigation.run()
