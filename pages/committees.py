@@ -542,8 +542,14 @@ def meetings(session: Session, committee_id: int) -> None:
 
 def open_decisions(session: Session, committee_id: int) -> None:
     st.subheader("Offene Beschlüsse")
+    non_public = sees_non_public()
     overdue = list_decisions(
-        session, committee_id=committee_id, statuses=OPEN_STATES, overdue_only=True, limit=1
+        session,
+        committee_id=committee_id,
+        statuses=OPEN_STATES,
+        include_non_public=non_public,
+        overdue_only=True,
+        limit=1,
     ).total
     if overdue:
         st.warning(
@@ -554,7 +560,12 @@ def open_decisions(session: Session, committee_id: int) -> None:
         )
     page = paged(
         lambda limit, offset: list_decisions(
-            session, committee_id=committee_id, statuses=OPEN_STATES, limit=limit, offset=offset
+            session,
+            committee_id=committee_id,
+            statuses=OPEN_STATES,
+            include_non_public=non_public,
+            limit=limit,
+            offset=offset,
         ),
         key=f"committee_{committee_id}.decisions",
     )

@@ -27,7 +27,7 @@ from ui import forms, links
 from ui.db import session_scope
 from ui.exports.minutes import decisions_download
 from ui.format import plain
-from ui.session import show_flash
+from ui.session import sees_non_public, show_flash
 from ui.tables import paged, pick_table, show_table
 
 STATUS = FollowUpStatus.labels()
@@ -78,6 +78,7 @@ def decision_list() -> None:
         "statuses": [FollowUpStatus(code) for code in statuses],
         "responsible_id": responsible_id,
         "search": search.strip() or None,
+        "include_non_public": sees_non_public(),
     }
     today = date.today()
     # A new filter starts again on page 1 (the pager's key carries the filter).
@@ -101,7 +102,8 @@ def decision_list() -> None:
         overdue_marker(due, late, today)
         for due, late in zip(frame["due_date"], frame["overdue"], strict=True)
     ]
-    filtered = any(filters.values()) or overdue_only
+    filtered = any(value for name, value in filters.items() if name != "include_non_public")
+    filtered = filtered or overdue_only
     empty = (
         "Keine Beschlüsse passen zu diesen Filtern."
         if filtered
@@ -131,7 +133,7 @@ def decision_view(decision_id: int) -> None:
     search = st.session_state.get(search_key) or None
     try:
         with session_scope() as session:
-            decision = decision_detail(session, decision_id)
+            decision = decision_detail(session, decision_id, include_non_public=sees_non_public())
             notes = follow_up_notes(session, decision_id)
             organizations = organization_choices(
                 session, search=search, keep=[decision["responsible_id"]], limit=200

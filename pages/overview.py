@@ -15,7 +15,7 @@ from services.search import search
 from ui import links
 from ui.db import session_scope
 from ui.format import plain
-from ui.session import show_flash
+from ui.session import sees_non_public, show_flash
 
 NEXT_MEETINGS = 5
 LIST_LIMIT = 10
@@ -59,7 +59,7 @@ with session_scope() as session:
     hits = search(session, query)
     counts = workspace_counts(session)
     meetings = upcoming_meetings(session, limit=NEXT_MEETINGS)
-    overdue = overdue_decisions(session, limit=LIST_LIMIT)
+    overdue = overdue_decisions(session, include_non_public=sees_non_public(), limit=LIST_LIMIT)
     waiting = waiting_agreements(session, limit=LIST_LIMIT)
 
 if query.strip():

@@ -17,10 +17,11 @@ from sqlmodel import Session, SQLModel, and_, col, or_, select
 
 import models
 from models.audit import AuditEvent
-from models.decision import Decision, FollowUpNote
+from models.decision import FollowUpNote
 from models.enums import AuditAction, LabeledEnum
-from models.meeting import AgendaItem, Meeting
+from models.meeting import AgendaItem
 from services.csv_export import EXCEL_DE, CsvDialect, write_csv
+from services.decisions import public_decision_ids
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import BERLIN, format_date, format_datetime
 from services.write import ENTITY_LABELS, SECRET_FIELDS, table_name
@@ -182,17 +183,7 @@ def _public_only() -> Any:
     exists (deleted) cannot be checked and is left out.
     """
     public_items = select(AgendaItem.id).where(col(AgendaItem.public).is_(True))
-    public_decisions = (
-        select(Decision.id)
-        .join(Meeting, col(Meeting.id) == Decision.meeting_id)
-        .outerjoin(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
-        .where(
-            or_(
-                col(AgendaItem.public).is_(True),
-                and_(col(Decision.agenda_item_id).is_(None), col(Meeting.public).is_(True)),
-            )
-        )
-    )
+    public_decisions = public_decision_ids()
     public_notes = select(FollowUpNote.id).where(
         col(FollowUpNote.decision_id).in_(public_decisions)
     )

@@ -5,7 +5,8 @@ from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import case
+from sqlalchemy import and_, case, or_
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from models import (
@@ -21,7 +22,7 @@ from models import (
 )
 from models.enums import DecisionResult, FollowUpStatus, MajorityRule, MeetingKind, VoteMode
 from services.actor import Actor
-from services.errors import DomainError
+from services.errors import DomainError, NotFoundError
 from services.meetings import editable_meeting, meeting_label, quorum, voting_present
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import format_date
@@ -294,6 +295,7 @@ def list_decisions(
     overdue_only: bool = False,
     search: str | None = None,
     today: date | None = None,
+    include_non_public: bool = True,
     limit: int = DEFAULT_PAGE_SIZE,
     offset: int = 0,
 ) -> Page:
@@ -325,6 +327,8 @@ def list_decisions(
             col(Meeting.start).desc(),
         )
     )
+    if not include_non_public:
+        statement = statement.where(col(Decision.id).in_(public_decision_ids()))
     if committee_id is not None:
         statement = statement.where(Decision.committee_id == committee_id)
     if statuses:
@@ -384,11 +388,23 @@ def _open_and_late(decision: Decision, today: date) -> bool:
 
 
 def decision_detail(
-    session: Session, decision_id: int, today: date | None = None
+    session: Session,
+    decision_id: int,
+    today: date | None = None,
+    *,
+    include_non_public: bool = True,
 ) -> dict[str, Any]:
     """Everything the Beschlusskontrolle shows about one decision, with German labels."""
     today = today or date.today()
     decision = get_row(session, Decision, decision_id)
+    if (
+        not include_non_public
+        and not session.exec(
+            select(public_decision_ids().where(col(Decision.id) == decision_id).exists())
+        ).one()
+    ):
+        # Said like a missing record: whether a non-public decision exists is not public either.
+        raise NotFoundError(f"Beschluss mit der Nummer {decision_id} gibt es nicht.", "id")
     meeting = get_row(session, Meeting, decision.meeting_id)
     committee = get_row(session, Committee, decision.committee_id)
     responsible = (
@@ -490,3 +506,19 @@ def decision_choices(
         int(decision_id): f"{reference} – {committee} ({format_date(start.date())})"  # type: ignore[arg-type]
         for decision_id, reference, committee, start in rows
     }
+
+
+def public_decision_ids() -> Select[Any]:
+    """The decisions everyone may see: their agenda item is public, or, in an
+    Umlaufverfahren without agenda items, their meeting is (the minutes export's rule)."""
+    return (
+        select(Decision.id)
+        .join(Meeting, col(Meeting.id) == Decision.meeting_id)
+        .outerjoin(AgendaItem, col(AgendaItem.id) == Decision.agenda_item_id)
+        .where(
+            or_(
+                col(AgendaItem.public).is_(True),
+                and_(col(Decision.agenda_item_id).is_(None), col(Meeting.public).is_(True)),
+            )
+        )
+    )

@@ -96,14 +96,26 @@ def upcoming_meetings(
 
 
 def overdue_decisions(
-    session: Session, *, today: date | None = None, limit: int = 10, offset: int = 0
+    session: Session,
+    *,
+    today: date | None = None,
+    include_non_public: bool = True,
+    limit: int = 10,
+    offset: int = 0,
 ) -> Page:
     """Decisions past their due date whose follow-up is not finished, most overdue first.
 
     The rows of services.decisions.list_decisions plus `days_overdue`.
     """
     today = today or date.today()
-    page = list_decisions(session, overdue_only=True, today=today, limit=limit, offset=offset)
+    page = list_decisions(
+        session,
+        overdue_only=True,
+        today=today,
+        include_non_public=include_non_public,
+        limit=limit,
+        offset=offset,
+    )
     days = [(today - due_date).days for due_date in page.rows["due_date"]]
     return replace(page, rows=page.rows.assign(days_overdue=pd.array(days, dtype="Int64")))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from models import Decision, FollowUpNote
+from models import AgendaItem, Decision, FollowUpNote
 from models.db import make_engine
 from models.enums import FollowUpStatus, Role
 from services import decisions
@@ -178,8 +178,21 @@ def test_empty_database_says_where_decisions_come_from(tmp_path: Path, database_
 
 
 def test_a_reader_sees_no_edit_controls(tmp_path: Path, demo_url: str) -> None:
-    at, decision = open_decision(tmp_path, demo_url, "LA-2019/05", Role.READER)
+    # Every demo agenda item is non-public, which Lesend does not see at all.
+    hidden, decision = open_decision(tmp_path, demo_url, "LA-2019/05", Role.READER)
+    assert not hidden.exception
+    assert f"Beschluss mit der Nummer {decision.id} gibt es nicht." in [
+        w.value for w in hidden.warning
+    ]
+    with Session(make_engine(demo_url)) as session:
+        item = session.get(AgendaItem, decision.agenda_item_id)
+        assert item is not None
+        item.public = True
+        session.add(item)
+        session.commit()
+    at, _ = open_decision(tmp_path, demo_url, "LA-2019/05", Role.READER)
     assert not at.exception
+    assert at.title[0].value == "Beschluss LA-2019/05"
     assert edit_controls(at) == []
     assert READER_NOTE in captions(at)
     admin, _ = open_decision(tmp_path, demo_url, "LA-2019/05")

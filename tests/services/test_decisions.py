@@ -10,7 +10,7 @@ from models import Decision, FollowUpNote, Meeting
 from models.enums import DecisionResult, FollowUpStatus, MajorityRule, MeetingState
 from services import decisions, meetings
 from services.actor import Actor
-from services.errors import DomainError
+from services.errors import DomainError, NotFoundError
 from tests.conftest import (
     ACTOR,
     make_agenda_item,
@@ -349,3 +349,19 @@ def test_absolute_majority_is_checked_against_all_voting_members(session: Sessio
     # 2 of 5 members is no absolute majority, although 2 of the 3 present said yes.
     rejected = decide(session, meeting, item.id, votes_yes=2, votes_no=1, result="rejected")
     assert decisions.result_conflict(session, rejected) is None
+
+
+def test_lesend_sees_no_decision_of_a_non_public_item(session: Session) -> None:
+    meeting = make_meeting(session, make_committee(session))
+    open_item = make_agenda_item(session, meeting, number="1", order=1, public=True)
+    closed_item = make_agenda_item(session, meeting, number="2", order=2, public=False)
+    shown = decide(session, meeting, open_item.id, reference="LA-1")
+    hidden = decide(session, meeting, closed_item.id, reference="LA-2")
+    everyone = decisions.list_decisions(session, include_non_public=False).rows
+    assert everyone["reference"].tolist() == ["LA-1"]
+    staff = decisions.list_decisions(session).rows
+    assert sorted(staff["reference"]) == ["LA-1", "LA-2"]
+    assert decisions.decision_detail(session, shown.id or 0, include_non_public=False)
+    with pytest.raises(NotFoundError, match=f"Beschluss mit der Nummer {hidden.id} gibt es nicht"):
+        decisions.decision_detail(session, hidden.id or 0, include_non_public=False)
+    assert decisions.decision_detail(session, hidden.id or 0)["reference"] == "LA-2"
