@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run setup test lint typecheck pytest migrate seed check postgres clean
+.PHONY: run setup test lint typecheck pytest migrate seed check postgres bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt")'
@@ -50,6 +50,11 @@ seed: $(VENV)/.requirements
 
 check: $(VENV)/.requirements
 	$(BIN)/python manage.py check
+
+## Benchmark small → land → germany on SQLite (and PostgreSQL when DATABASE_URL or
+## BENCH_POSTGRES_URL names one); writes bench/results/latest.json and latest.md.
+bench: $(VENV)/.requirements
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## Start the local PostgreSQL cluster and create the test database (needs root).
 postgres:

@@ -1,8 +1,8 @@
 """`python -m bench.run`: measure every scale on SQLite (and PostgreSQL when configured) and
 write bench/results/latest.json and latest.md.
 
-PostgreSQL is measured when BENCH_POSTGRES_URL, or else DATABASE_URL, names a PostgreSQL
-database; the workspaces go into schemas `bench_<scale>` there.
+PostgreSQL is measured when BENCH_POSTGRES_URL, or else the app's DATABASE_URL (environment or
+.env), names a PostgreSQL database; the workspaces go into schemas `bench_<scale>` there.
 """
 
 import argparse
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from bench import measure, targets
 from bench.report import markdown
 from bench.workspace import DATA_DIR, Workspace, prepare
-from models.db import normalize_url
+from models.db import Settings, normalize_url
 from services.generator import SCALES
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -37,12 +37,9 @@ def log(message: str) -> None:
 
 
 def postgres_base_url() -> str | None:
-    """The PostgreSQL database to measure too, if one is configured."""
-    for name in ("BENCH_POSTGRES_URL", "DATABASE_URL"):
-        url = os.environ.get(name)
-        if url and normalize_url(url).startswith("postgresql"):
-            return url
-    return None
+    """The PostgreSQL database to measure too: BENCH_POSTGRES_URL, else the app's DATABASE_URL."""
+    url = os.environ.get("BENCH_POSTGRES_URL") or Settings().database_url
+    return url if normalize_url(url).startswith("postgresql") else None
 
 
 def _scales(text: str) -> list[str]:

@@ -14,8 +14,9 @@ def bench_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Workspaces and profiles in a temporary folder; no PostgreSQL configured."""
     monkeypatch.setattr(workspace, "DATA_DIR", tmp_path / "data")
     monkeypatch.setattr(run, "PROFILE_DIR", tmp_path / "data" / "profiles")
-    for name in ("DATABASE_URL", "BENCH_POSTGRES_URL"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("BENCH_POSTGRES_URL", raising=False)
+    # Set, so a PostgreSQL address in a developer's .env does not count here.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     return tmp_path
 
 
