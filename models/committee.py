@@ -94,7 +94,10 @@ class MembershipBase(SourcedBase, PeriodChecked):
 
 
 class Membership(MembershipBase, RecordFields, table=True):
-    pass
+    # Attendance rates look up a person's membership in the meeting's committee per row.
+    __table_args__ = (
+        sa.Index("ix_membership_committee_id_person_id", "committee_id", "person_id"),
+    )
 
 
 class MembershipCreate(MembershipBase):

@@ -66,7 +66,11 @@ class Decision(DecisionBase, RecordFields, table=True):
         foreign_key="committee.id", schema_extra=KEY_RANGE, index=True, title="Gremium"
     )
 
-    __table_args__ = (sa.UniqueConstraint("committee_id", "reference"),)
+    __table_args__ = (
+        sa.UniqueConstraint("committee_id", "reference"),
+        # Overdue = pending and past the due date: the lists and charts filter by both.
+        sa.Index("ix_decision_follow_up_status_due_date", "follow_up_status", "due_date"),
+    )
 
 
 class DecisionCreate(DecisionBase):

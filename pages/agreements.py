@@ -4,6 +4,7 @@ import zlib
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from models.enums import AgreementKind, AgreementState, ApprovalState, PartyRole
@@ -37,10 +38,23 @@ from services.meetings import meeting_choices
 from services.organizations import count_organizations, organization_choices
 from services.periods import format_date
 from ui import forms, links
+from ui.cache import cached
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import show_flash
 from ui.tables import paged, pick_table, show_table
+
+# The newest decisions of every committee are sorted out of all of them: once per data version.
+decision_choices_of = cached(decision_choices)
+committee_choices_of = cached(committee_choices)
+meeting_choices_of = cached(meeting_choices)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def milestone_figure_of(milestones: pd.DataFrame) -> go.Figure:
+    """The timeline figure, kept per milestone table: Plotly Express takes longer than the query."""
+    return milestone_figure(milestones)
+
 
 STATES = AgreementState.labels()
 KINDS = AgreementKind.labels()
@@ -165,8 +179,8 @@ def agreement_list() -> None:
         "include_archived": include_archived,
     }
     list_key = f"agreements.list.{zlib.crc32(repr(filters).encode())}"
+    meetings = meeting_choices_of()
     with session_scope() as session:
-        meetings = meeting_choices(session)
         page = paged(
             lambda limit, offset: search_agreements(session, **filters, limit=limit, offset=offset),
             key=list_key,
@@ -222,7 +236,7 @@ def agreement_view(agreement_id: int) -> None:
             approvals = agreement_approvals(session, agreement_id)
             archived_approvals = agreement_approvals(session, agreement_id, archived=True)
             milestones = agreement_milestones(session, agreement_id)
-            meetings = meeting_choices(session, keep=agreement["meeting_id"])
+        meetings = meeting_choices_of(keep=agreement["meeting_id"])
     except NotFoundError as exc:
         st.warning(plain(exc.message), icon=":material/search_off:")
         return
@@ -446,9 +460,8 @@ def new_approval_form(agreement_id: int, parties: pd.DataFrame) -> None:
     name = f"approval_new_{agreement_id}"
     st.markdown("**Zustimmung erfassen**")
     committee_id = st.session_state.get(forms.key(name, "approving_committee_id"))
-    with session_scope() as session:
-        committees = committee_choices(session)
-        decisions = decision_choices(session, committee_id=committee_id)
+    committees = committee_choices_of()
+    decisions = decision_choices_of(committee_id=committee_id)
     forms.choice(
         name,
         "approving_committee_id",
@@ -512,8 +525,7 @@ def update_approval_form(agreement_id: int, approvals: pd.DataFrame) -> None:
     row = next(row for row in records(approvals) if row["id"] == approval_id)
     committee_id = optional_id(row["approving_committee_id"])
     decision_id = optional_id(row["decision_id"])
-    with session_scope() as session:
-        decisions = decision_choices(session, committee_id=committee_id, include=decision_id)
+    decisions = decision_choices_of(committee_id=committee_id, include=decision_id)
     name = f"approval_edit_{approval_id}_{row['version']}"
     with st.form(name):
         left, right = st.columns(2)
@@ -557,7 +569,7 @@ def timeline_section(milestones: pd.DataFrame) -> None:
             icon=":material/timeline:",
         )
     else:
-        st.plotly_chart(milestone_figure(milestones), width="stretch")
+        st.plotly_chart(milestone_figure_of(milestones), width="stretch")
     undated = milestones[milestones["date"].isna()]
     if not undated.empty:
         st.markdown("**ohne Datum**")

@@ -16,27 +16,19 @@ from services.committee_work import (
     RECORD_LABELS,
     Grouping,
     activity_start,
-    attendance_figure,
-    attendance_rates,
     attendance_records,
+    attendance_view,
     committee_choices,
     decision_records,
-    decisions_by_status,
     demo_data_in_use,
-    fold_committees,
-    has_due_dates,
     kept_committee_ids,
-    most_overdue_committee,
-    overdue_figure,
-    overdue_over_time,
     overdue_records,
-    rate_extremes,
+    overdue_view,
     selected_segments,
     selected_values,
-    status_figure,
-    status_long,
-    status_table,
+    status_view,
 )
+from ui.cache import cached
 from ui.charts import chart
 from ui.db import session_scope
 from ui.format import plain
@@ -48,6 +40,13 @@ SELECT_HINT = (
     "Wählen Sie im Diagramm Balken oder Punkte aus (Klick oder Lasso), um die {} zu sehen."
 )
 RECORDS = [column for column in RECORD_COLUMNS if column != "id"]
+# The aggregates scan every decision and attendance row: computed once per data version.
+committee_choices_of = cached(committee_choices)
+activity_start_of = cached(activity_start)
+demo_data_in = cached(demo_data_in_use)
+status_view_of = cached(status_view)
+overdue_view_of = cached(overdue_view)
+attendance_view_of = cached(attendance_view)
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Filters:
     until: date
 
 
-def filters(session: Session, today: date) -> Filters:
+def filters(today: date) -> Filters:
     left, middle, right = st.columns([2, 3, 2])
     states = left.multiselect(
         "Bundesland",
@@ -67,7 +66,7 @@ def filters(session: Session, today: date) -> Filters:
         key="committee_work.states",
         placeholder="alle",
     )
-    choices = committee_choices(session, states=states)
+    choices = committee_choices_of(states=states)
     # A committee chosen before the Land filter narrowed the list drops out of the selection.
     chosen = st.session_state.get("committee_work.committees") or []
     st.session_state["committee_work.committees"] = [c for c in chosen if c in choices]
@@ -78,7 +77,7 @@ def filters(session: Session, today: date) -> Filters:
         key="committee_work.committees",
         placeholder="alle",
     )
-    first = activity_start(session) or today - timedelta(days=365)
+    first = activity_start_of() or today - timedelta(days=365)
     period = right.date_input(
         "Zeitraum",
         value=(min(first, today), today),
@@ -94,23 +93,21 @@ def filters(session: Session, today: date) -> Filters:
 
 def decisions_section(session: Session, chosen: Filters, today: date) -> None:
     st.subheader("Beschlüsse nach Umsetzungsstand")
-    frame = decisions_by_status(
-        session,
+    view = status_view_of(
         committee_ids=chosen.committee_ids,
         states=chosen.states,
         since=chosen.since,
         until=chosen.until,
         today=today,
     )
-    if frame.empty:
+    if view is None:
         st.info(
             "Keine Beschlüsse in diesem Ausschnitt. Beschlüsse werden in den Sitzungen erfasst; "
             "erweitern Sie den Zeitraum oder die Auswahl der Gremien.",
             icon=":material/info:",
         )
         return
-    leader = most_overdue_committee(frame)
-    totals = status_table(frame)
+    leader = view.leader
     first, second, third = st.columns([3, 1, 1])
     if leader is None:
         first.metric("Gremium mit den meisten überfälligen Beschlüssen", "keines")
@@ -126,12 +123,11 @@ def decisions_section(session: Session, chosen: Filters, today: date) -> None:
         )
         tied = f" Gleichauf mit {leader['tied']} weiteren Gremien." if leader["tied"] else ""
         first.caption(plain(leader["committee"]) + tied)
-    second.metric("überfällige Beschlüsse", int(totals["overdue"].sum()))
-    third.metric("offene Beschlüsse", int(totals["pending"].sum()))
-    table = fold_committees(frame)
+    second.metric("überfällige Beschlüsse", view.overdue)
+    third.metric("offene Beschlüsse", view.pending)
     points = chart(
-        status_figure(table),
-        status_long(table),
+        view.figure,
+        view.long,
         key="committee_work.status",
         filename="beschluesse_nach_umsetzungsstand",
         columns={"committee": "Gremium", "status": "Umsetzungsstand", "decisions": "Beschlüsse"},
@@ -143,7 +139,7 @@ def decisions_section(session: Session, chosen: Filters, today: date) -> None:
     records = decision_records(
         session,
         segments=selected_segments(points),
-        kept_ids=kept_committee_ids(table),
+        kept_ids=kept_committee_ids(view.table),
         committee_ids=chosen.committee_ids,
         states=chosen.states,
         since=chosen.since,
@@ -155,21 +151,21 @@ def decisions_section(session: Session, chosen: Filters, today: date) -> None:
 
 def overdue_section(session: Session, chosen: Filters) -> None:
     st.subheader("Überfällige Beschlüsse im Zeitverlauf")
-    if not has_due_dates(session, committee_ids=chosen.committee_ids, states=chosen.states):
-        st.info(
-            "Keine Beschlüsse mit Frist in diesem Ausschnitt: ohne Frist wird nichts überfällig.",
-            icon=":material/info:",
-        )
-        return
-    series = overdue_over_time(
-        session,
+    view = overdue_view_of(
         committee_ids=chosen.committee_ids,
         states=chosen.states,
         since=chosen.since,
         until=chosen.until,
     )
+    if view is None:
+        st.info(
+            "Keine Beschlüsse mit Frist in diesem Ausschnitt: ohne Frist wird nichts überfällig.",
+            icon=":material/info:",
+        )
+        return
+    series, figure = view
     points = chart(
-        overdue_figure(series),
+        figure,
         series,
         key="committee_work.overdue",
         filename="ueberfaellige_beschluesse_verlauf",
@@ -202,8 +198,7 @@ def attendance_section(session: Session, chosen: Filters) -> None:
         key="committee_work.by",
     )
     by = cast(Grouping, choice or "person")
-    rates = attendance_rates(
-        session,
+    rates, figure = attendance_view_of(
         committee_ids=chosen.committee_ids,
         states=chosen.states,
         since=chosen.since,
@@ -218,7 +213,7 @@ def attendance_section(session: Session, chosen: Filters) -> None:
         )
         return
     points = chart(
-        attendance_figure(rate_extremes(rates), total=len(rates)),
+        figure,
         rates,
         key=f"committee_work.attendance.{by}",
         filename=f"anwesenheitsquote_je_{GROUPINGS[by].lower()}",
@@ -254,9 +249,9 @@ st.title("Gremienarbeit")
 st.caption("Wo stockt die Umsetzung von Beschlüssen, und wer nimmt an den Sitzungen teil?")
 today = date.today()
 with session_scope() as session:
-    if demo_data_in_use(session):
+    if demo_data_in():
         st.caption("Enthält Demo-Angaben (Quelle „Demo“), die keine belegten Tatsachen sind.")
-    chosen = filters(session, today)
+    chosen = filters(today)
     decisions_section(session, chosen, today)
     overdue_section(session, chosen)
     attendance_section(session, chosen)

@@ -1,5 +1,6 @@
 """Gremien: find a committee, set it up, and keep its composition over time."""
 
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
@@ -7,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from models import Committee, CommitteeCreate
+from models import Committee, CommitteeCreate, Organization
 from models.base import DEMO_SOURCE
 from models.enums import (
     CommitteeKind,
@@ -144,12 +145,39 @@ def committee_fields(
         )
 
 
+def organization_picker(
+    session: Session, form: str, fields: list[str], keep: Iterable[int | None] = ()
+) -> dict[int, str]:
+    """The organizations a form offers, narrowed by a search above it; chosen ones stay."""
+    search = st.text_input(
+        "Organisation suchen",
+        key=forms.key(form, "organization_search"),
+        placeholder="Name, Kurzname oder AGS",
+        help="Grenzt die Auswahl der Organisationen im Formular ein.",
+    )
+    chosen = [st.session_state.get(forms.key(form, field)) for field in fields]
+    return organization_choices(session, search=search, keep=[*chosen, *keep])
+
+
+def person_picker(session: Session, form: str) -> dict[int, str]:
+    """The persons a form offers, narrowed by a search above it; the chosen one stays."""
+    search = st.text_input(
+        "Person suchen",
+        key=forms.key(form, "person_search"),
+        placeholder="Vor- oder Nachname",
+        help="Grenzt die Auswahl „Person“ im Formular ein.",
+    )
+    return person_choices(
+        session, search=search, keep=st.session_state.get(forms.key(form, "person_id"))
+    )
+
+
 def open_committee(committee: Committee) -> None:
     """Show the committee just created."""
     st.query_params["id"] = str(committee.id)
 
 
-def new_committee_form(organizations: dict[int, str], parents: dict[int, str]) -> None:
+def new_committee_form(session: Session, parents: dict[int, str]) -> None:
     form = "committee_new"
     defaults = {
         "quorum_rule": CommitteeCreate.model_fields["quorum_rule"].default,
@@ -157,18 +185,19 @@ def new_committee_form(organizations: dict[int, str], parents: dict[int, str]) -
     }
     with (
         st.expander("Neues Gremium", icon=":material/add:", expanded=bool(forms.errors(form))),
-        st.form(form),
     ):
-        committee_fields(form, defaults, organizations, parents)
-        forms.submit(
-            form,
-            "Gremium anlegen",
-            lambda s, a: create_committee(
-                session=s, actor=a, data=forms.values(form, COMMITTEE_FIELDS)
-            ),
-            success=lambda row: f"Gremium „{row.name}“ angelegt.",
-            after=open_committee,
-        )
+        organizations = organization_picker(session, form, ["host_organization_id"])
+        with st.form(form):
+            committee_fields(form, defaults, organizations, parents)
+            forms.submit(
+                form,
+                "Gremium anlegen",
+                lambda s, a: create_committee(
+                    session=s, actor=a, data=forms.values(form, COMMITTEE_FIELDS)
+                ),
+                success=lambda row: f"Gremium „{row.name}“ angelegt.",
+                after=open_committee,
+            )
 
 
 def source_label(source: str | None) -> str:
@@ -197,9 +226,7 @@ def list_view() -> None:
     may_create = forms.editable("committee")
     with session_scope() as session:
         if may_create:
-            new_committee_form(
-                organization_choices(session, limit=None), committee_choices(session)
-            )
+            new_committee_form(session, committee_choices(session))
 
         restore_filters()
         search = st.text_input("Suche", key="committees.search", placeholder="Name oder Kurzname")
@@ -323,12 +350,7 @@ def purpose_and_rules(profile: dict[str, Any], editable: bool) -> None:
             st.rerun()
 
 
-def add_member_form(
-    committee_id: int,
-    people: dict[int, str],
-    organizations: dict[int, str],
-    current: dict[int, str],
-) -> None:
+def add_member_form(session: Session, committee_id: int, current: dict[int, str]) -> None:
     form = f"membership_new_{committee_id}"
     new_person_key = forms.key(form, "new_person")
 
@@ -352,6 +374,8 @@ def add_member_form(
             key=new_person_key,
             help="Die Person wird zusammen mit der Mitgliedschaft gespeichert, oder gar nicht.",
         )
+        people = {} if new_person else person_picker(session, form)
+        organizations = organization_picker(session, form, ["organization_id", "on_behalf_of_id"])
         with st.form(form):
             if new_person:
                 left, right = st.columns(2)
@@ -426,9 +450,7 @@ def end_member_form(committee_id: int, current: dict[int, str]) -> None:
         )
 
 
-def members(
-    session: Session, committee_id: int, editable: bool, organizations: dict[int, str]
-) -> None:
+def members(session: Session, committee_id: int, editable: bool) -> None:
     current = composition(session, committee_id)
     st.subheader("Zusammensetzung heute")
     show_table(
@@ -442,7 +464,7 @@ def members(
             int(row["membership_id"]): f"{row['name']} ({row['role']})"
             for row in current.to_dict("records")
         }
-        add_member_form(committee_id, person_choices(session), organizations, current_options)
+        add_member_form(session, committee_id, current_options)
         end_member_form(committee_id, current_options)
         archive_member_form(committee_id, membership_history(session, committee_id))
 
@@ -586,7 +608,11 @@ def discard_edit(form: str, conflict_key: str) -> None:
     st.session_state.pop(conflict_key, None)
 
 
-def edit_form(row: Committee, organizations: dict[int, str], parents: dict[int, str]) -> None:
+def edit_form(
+    row: Committee,
+    organizations_for: Callable[[str], dict[int, str]],
+    parents: dict[int, str],
+) -> None:
     committee_id, version = int(row.id or 0), row.version
     conflict_key = f"committee_{committee_id}.conflict"
     stale = st.session_state.get(conflict_key)
@@ -595,15 +621,16 @@ def edit_form(row: Committee, organizations: dict[int, str], parents: dict[int, 
         # until they reload the stored values (which the page shows above).
         with (
             st.expander("Gremium bearbeiten", icon=":material/edit:", expanded=True),
-            st.form(stale),
         ):
-            committee_fields(stale, row.model_dump(), organizations, parents)
-            forms.remaining_errors(stale)
-            st.form_submit_button(
-                "Gespeicherten Stand laden (Eingaben verwerfen)",
-                on_click=discard_edit,
-                args=(stale, conflict_key),
-            )
+            organizations = organizations_for(stale)
+            with st.form(stale):
+                committee_fields(stale, row.model_dump(), organizations, parents)
+                forms.remaining_errors(stale)
+                st.form_submit_button(
+                    "Gespeicherten Stand laden (Eingaben verwerfen)",
+                    on_click=discard_edit,
+                    args=(stale, conflict_key),
+                )
         return
 
     form = f"committee_edit_{committee_id}_{version}"
@@ -625,17 +652,15 @@ def edit_form(row: Committee, organizations: dict[int, str], parents: dict[int, 
         st.expander(
             "Gremium bearbeiten", icon=":material/edit:", expanded=bool(forms.errors(form))
         ),
-        st.form(form),
     ):
-        committee_fields(form, row.model_dump(), organizations, parents)
-        forms.submit(form, "Änderungen speichern", command, success="Gremium gespeichert.")
+        organizations = organizations_for(form)
+        with st.form(form):
+            committee_fields(form, row.model_dump(), organizations, parents)
+            forms.submit(form, "Änderungen speichern", command, success="Gremium gespeichert.")
 
 
 def edit_and_archive(
-    row: Committee,
-    profile: dict[str, Any],
-    organizations: dict[int, str],
-    parents: dict[int, str],
+    session: Session, row: Committee, profile: dict[str, Any], parents: dict[int, str]
 ) -> None:
     host, parent = profile["host"], profile["parent"]
     committee_id, version = int(row.id or 0), row.version
@@ -659,11 +684,18 @@ def edit_and_archive(
         )
         return
     # An archived host or parent stays visible, so saving never drops it silently.
-    if row.host_organization_id and row.host_organization_id not in organizations:
-        organizations = {**organizations, row.host_organization_id: f"{host} (archiviert)"}
+    host_id = row.host_organization_id
+    host_row = session.get(Organization, host_id) if host_id else None
+
+    def organizations_for(form: str) -> dict[int, str]:
+        found = organization_picker(session, form, ["host_organization_id"], keep=[host_id])
+        if host_id and host_row is not None and host_row.archived:
+            found[host_id] = f"{host} (archiviert)"
+        return found
+
     if row.parent_id and row.parent_id not in parents:
         parents = {**parents, row.parent_id: f"{parent} (archiviert)"}
-    edit_form(row, organizations, parents)
+    edit_form(row, organizations_for, parents)
     forms.action_button(
         f"committee_archive_{committee_id}",
         "Gremium archivieren",
@@ -684,7 +716,6 @@ def detail_view(committee_id: int) -> None:
             st.error(str(exc), icon=":material/error:")
             return
         row = get_row(session, Committee, committee_id)
-        organizations = organization_choices(session, limit=None)
         parents = committee_choices(session, exclude=committee_id)
         header(profile)
         show_flash()
@@ -692,12 +723,12 @@ def detail_view(committee_id: int) -> None:
         if not profile["archived"]:
             calendar_downloads(committee_id=committee_id, include_non_public=sees_non_public())
         purpose_and_rules(profile, editable)
-        members(session, committee_id, editable and not profile["archived"], organizations)
+        members(session, committee_id, editable and not profile["archived"])
         meetings(session, committee_id)
         open_decisions(session, committee_id)
         if editable:
             st.subheader("Gremium verwalten")
-            edit_and_archive(row, profile, organizations, parents)
+            edit_and_archive(session, row, profile, parents)
 
 
 record_id = selected_id()

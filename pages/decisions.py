@@ -24,6 +24,7 @@ from services.errors import NotFoundError
 from services.organizations import count_organizations, organization_choices
 from services.periods import format_date
 from ui import forms, links
+from ui.cache import cached
 from ui.db import session_scope
 from ui.exports.minutes import decisions_download
 from ui.format import plain
@@ -34,6 +35,12 @@ STATUS = FollowUpStatus.labels()
 LIST_COLUMNS = ["marker", "committee", "reference", "kind", "text", "responsible", "due_date"]
 LIST_LABELS = {"marker": "überfällig seit", "status": "Umsetzungsstand"}
 NOTE_LABELS = {"noted_on": "Datum", "status": "Umsetzungsstand", "text": "Vermerk", "by": "von"}
+
+
+# Read-only lists and filter choices, shared until the next stored change.
+decision_committees_of = cached(decision_committees)
+responsible_organizations_of = cached(responsible_organizations)
+list_decisions_of = cached(list_decisions)
 
 
 def overdue_banner(count: int) -> None:
@@ -47,9 +54,8 @@ def decision_list() -> None:
     st.title("Beschlüsse")
     st.caption("Beschlusskontrolle: wer setzt was bis wann um – und ist es erledigt?")
     decisions_download()
-    with session_scope() as session:
-        committees = decision_committees(session)
-        responsible = responsible_organizations(session)
+    committees = decision_committees_of()
+    responsible = responsible_organizations_of()
     left, middle, right = st.columns(3)
     committee_id = left.selectbox(
         "Gremium",
@@ -83,19 +89,17 @@ def decision_list() -> None:
     today = date.today()
     # A new filter starts again on page 1 (the pager's key carries the filter).
     list_key = f"decisions.list.{zlib.crc32(repr((filters, overdue_only)).encode())}"
-    with session_scope() as session:
-        overdue = list_decisions(session, **filters, overdue_only=True, today=today, limit=1)
-        page = paged(
-            lambda limit, offset: list_decisions(
-                session,
-                **filters,
-                overdue_only=overdue_only,
-                today=today,
-                limit=limit,
-                offset=offset,
-            ),
-            key=list_key,
-        )
+    overdue = list_decisions_of(**filters, overdue_only=True, today=today, limit=1)
+    page = paged(
+        lambda limit, offset: list_decisions_of(
+            **filters,
+            overdue_only=overdue_only,
+            today=today,
+            limit=limit,
+            offset=offset,
+        ),
+        key=list_key,
+    )
     overdue_banner(overdue.total)
     frame = page.rows
     frame["marker"] = [

@@ -19,7 +19,7 @@ from models.enums import (
 )
 from services import decisions, meetings
 from services.actor import Actor
-from services.committees import list_committees
+from services.committees import committee_choices
 from services.paging import Page
 from services.periods import format_date
 from services.write import get_row, key
@@ -140,11 +140,8 @@ def list_view() -> None:
     st.title("Sitzungen")
     show_flash()
     with session_scope() as session:
-        committees = list_committees(session)
-    names = {
-        int(committee_id): str(name)
-        for committee_id, name in zip(committees["id"], committees["name"], strict=True)
-    }
+        # Id and name only: the list's counts per committee are not needed for a picker.
+        names = committee_choices(session)
     if not names:
         st.info(
             "Noch keine Gremien. Legen Sie zuerst ein Gremium mit seinen Mitgliedern an; "

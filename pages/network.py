@@ -4,6 +4,7 @@ import zlib
 from datetime import date
 
 import streamlit as st
+from plotly.graph_objects import Figure
 
 from models.enums import FederalState
 from services.network import (
@@ -13,15 +14,14 @@ from services.network import (
     PARTNER_LABELS,
     TOP_NODES,
     Network,
-    layout,
-    network,
-    network_figure,
+    network_view,
     organization_name,
     selected_edges,
     selected_organizations,
 )
 from services.periods import format_date
 from ui import links
+from ui.cache import cached
 from ui.charts import chart
 from ui.db import session_scope
 from ui.format import plain
@@ -30,6 +30,8 @@ from ui.tables import show_table
 STATES = FederalState.labels()
 FOCUS = "org"
 VISIT = "network.visit"
+# Querying, laying out and drawing thousands of links: once per data version and filter.
+network_view_of = cached(network_view)
 
 
 def filters() -> tuple[str | None, list[str], date | None]:
@@ -112,7 +114,7 @@ def empty_state(focus: int | None, name: str | None, filtered: bool) -> None:
     links.link("agreements", "Zu den Vereinbarungen")
 
 
-def show_network(net: Network, focus: int | None, filter_key: str) -> None:
+def show_network(net: Network, figure: Figure, focus: int | None, filter_key: str) -> None:
     if focus is None and net.total > len(net.nodes):
         st.caption(
             f"Gezeigt: die {len(net.nodes)} am stärksten verbundenen von {net.total} "
@@ -124,7 +126,6 @@ def show_network(net: Network, focus: int | None, filter_key: str) -> None:
             f"Gezeigt: die {len(net.edges)} stärksten von {net.edge_total} Verbindungen "
             "zwischen diesen Organisationen."
         )
-    figure = network_figure(net.nodes, net.edges, layout(net.nodes, net.edges), focus=focus)
     visit = st.session_state.get(VISIT, 0)
     points = chart(
         figure,
@@ -165,18 +166,18 @@ filter_key = str(zlib.crc32(repr((state, sorted(kinds), on, focus)).encode()))
 if not kinds:
     st.info("Wählen Sie mindestens eine Art der Verbindung.", icon=":material/info:")
 else:
+    net, figure = network_view_of(kinds=kinds, on=on, state=state, around=focus, limit=TOP_NODES)
     with session_scope() as session:
-        net = network(session, kinds=kinds, on=on, state=state, around=focus, limit=TOP_NODES)
         focus_name = organization_name(session, focus) if focus is not None else None
     if on is not None:
         st.caption(f"Stand am {format_date(on)}")
     if focus is not None:
         focus_header(focus, focus_name, net)
     filtered = state is not None or on is not None or set(kinds) != set(DEFAULT_KINDS)
-    if net.nodes.empty:
+    if figure is None:
         empty_state(focus, focus_name, filtered)
     else:
-        show_network(net, focus, filter_key)
+        show_network(net, figure, focus, filter_key)
     if focus is not None and focus_name is not None and not net.links.empty:
         st.markdown(f"**Verbindungen von {plain(focus_name)}**")
         show_table(

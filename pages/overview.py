@@ -1,5 +1,7 @@
 """Übersicht: what needs attention now, and one search box for every record."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -13,12 +15,19 @@ from services.overview import (
 from services.periods import format_date, format_datetime
 from services.search import search
 from ui import links
+from ui.cache import cached
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import sees_non_public, show_flash
 
 NEXT_MEETINGS = 5
 LIST_LIMIT = 10
+
+# Read-only aggregates, shared until the next stored change.
+workspace_counts_of = cached(workspace_counts)
+upcoming_meetings_of = cached(upcoming_meetings)
+overdue_decisions_of = cached(overdue_decisions)
+waiting_agreements_of = cached(waiting_agreements)
 
 
 def details(*parts: object) -> str:
@@ -57,10 +66,12 @@ query = st.text_input(
 
 with session_scope() as session:
     hits = search(session, query)
-    counts = workspace_counts(session)
-    meetings = upcoming_meetings(session, limit=NEXT_MEETINGS)
-    overdue = overdue_decisions(session, include_non_public=sees_non_public(), limit=LIST_LIMIT)
-    waiting = waiting_agreements(session, limit=LIST_LIMIT)
+# "today" is an argument, so that the lists move on at midnight although nothing changed.
+today = date.today()
+counts = workspace_counts_of()
+meetings = upcoming_meetings_of(today=today, limit=NEXT_MEETINGS)
+overdue = overdue_decisions_of(today=today, include_non_public=sees_non_public(), limit=LIST_LIMIT)
+waiting = waiting_agreements_of(today=today, limit=LIST_LIMIT)
 
 if query.strip():
     if hits.empty:

@@ -11,8 +11,8 @@ from services.participation import (
     TOP_N,
     ChartKind,
     Measure,
-    involvement,
-    involvement_figure,
+    figure_from_dict,
+    involvement_chart,
     involvement_organizations,
     sector_from_point,
     sector_label,
@@ -20,12 +20,15 @@ from services.participation import (
     state_from_key,
 )
 from services.periods import format_date
+from ui.cache import cached
 from ui.charts import chart
-from ui.db import session_scope
 from ui.format import plain
 from ui.tables import paged, show_table
 
 STATES = state_choices()
+# Read-only aggregates, shared until the next stored change.
+involvement_chart_of = cached(involvement_chart)
+involvement_organizations_of = cached(involvement_organizations)
 CHARTS: dict[ChartKind, str] = {"sunburst": "Sonnendiagramm", "treemap": "Kacheldiagramm"}
 EMPTY: dict[Measure, str] = {
     "participations": "Am gewählten Stichtag ist keine Beteiligung an einem Themenfeld erfasst.",
@@ -79,8 +82,9 @@ picked_day = date_column.date_input(
 on = picked_day if isinstance(picked_day, date) else date.today()
 states = None if state is None else [state_from_key(state)]
 
-with session_scope() as session:
-    frame = involvement(session, measure=measure, on=on, states=states, top=top)
+frame, figure = involvement_chart_of(
+    measure=measure, on=on, states=states, top=top, chart=chart_kind
+)
 
 if frame.empty:
     st.info(EMPTY[measure], icon=":material/info:")
@@ -92,7 +96,7 @@ else:
         "Organisationen zu sehen; ein zweiter Klick auf die Mitte zoomt zurück."
     )
     points = chart(
-        involvement_figure(frame, measure=measure, chart=chart_kind),
+        figure_from_dict(figure),
         frame,
         key=f"participation.chart.{measure}.{chart_kind}",
         filename=f"beteiligung-{measure}",
@@ -107,20 +111,18 @@ else:
     sector = next((s for s in map(sector_from_point, points) if s is not None), None)
     heading = sector_label(sector, frame) if sector else "alle Organisationen"
     list_key = f"participation.list.{zlib.crc32(repr((measure, on, state, top, sector)).encode())}"
-    with session_scope() as session:
-        page = paged(
-            lambda limit, offset: involvement_organizations(
-                session,
-                measure=measure,
-                on=on,
-                states=states,
-                sector=sector,
-                top=top,
-                limit=limit,
-                offset=offset,
-            ),
-            key=list_key,
-        )
+    page = paged(
+        lambda limit, offset: involvement_organizations_of(
+            measure=measure,
+            on=on,
+            states=states,
+            sector=sector,
+            top=top,
+            limit=limit,
+            offset=offset,
+        ),
+        key=list_key,
+    )
     st.markdown(f"**{plain(heading)}** – {page.total} Organisation(en), die meisten {many} zuerst")
     show_table(
         page.rows,

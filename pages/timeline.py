@@ -15,7 +15,6 @@ from services.timeline import (
     EVENT_LABELS,
     MAX_EVENTS,
     MONTH_LABELS,
-    count_events,
     month_end,
     monthly_counts,
     monthly_figure,
@@ -26,6 +25,7 @@ from services.timeline import (
     timeline_figure,
 )
 from ui import links
+from ui.cache import cached
 from ui.charts import chart
 from ui.db import session_scope
 from ui.format import plain
@@ -36,6 +36,10 @@ TABLE_COLUMNS = ["date", "kind_label", "flag", "lane", "label", "status", "state
 # Links below a selection: enough to open the records, few enough to scan.
 MAX_LINKS = 20
 SELECTION_LIMIT = 500
+# Every event of the country is counted per month on each view: once per data version suffices.
+monthly_counts_of = cached(monthly_counts)
+timeline_events_of = cached(timeline_events)
+committee_choices_of = cached(committee_choices)
 
 
 def filters(committees: dict[int, str]) -> dict[str, Any]:
@@ -86,8 +90,8 @@ def show_records(frame: pd.DataFrame, heading: str) -> None:
 
 
 def show_events(chosen: dict[str, Any], key: str) -> None:
-    with session_scope() as session:
-        frame = timeline_events(session, **chosen)
+    # Today is part of the cache key: the overdue flags change at midnight without any write.
+    frame = timeline_events_of(**chosen, today=date.today())
     points = chart(
         timeline_figure(frame),
         frame,
@@ -107,7 +111,7 @@ def show_events(chosen: dict[str, Any], key: str) -> None:
         show_table(frame, TABLE_COLUMNS, empty="Keine Ereignisse.", labels=EVENT_LABELS)
 
 
-def show_months(chosen: dict[str, Any], key: str, total: int) -> None:
+def show_months(chosen: dict[str, Any], key: str, counts: pd.DataFrame, total: int) -> None:
     count = f"{total:,}".replace(",", ".")
     st.info(
         f"{count} Ereignisse sind zu viele für einzelne Punkte: gezeigt wird die Anzahl je "
@@ -115,8 +119,6 @@ def show_months(chosen: dict[str, Any], key: str, total: int) -> None:
         "zu sehen, oder klicken Sie einen Balken an.",
         icon=":material/info:",
     )
-    with session_scope() as session:
-        counts = monthly_counts(session, **chosen)
     points = chart(
         monthly_figure(counts),
         counts,
@@ -146,8 +148,7 @@ st.caption(
     "Sitzungen, Vereinbarungen (geschlossen, Zieltermin, jede datierte Zustimmung) und "
     "Beschlussfristen auf einer Zeitachse, je Gremium oder Bundesland."
 )
-with session_scope() as session:
-    committee_names = committee_choices(session)
+committee_names = committee_choices_of()
 chosen = filters(committee_names)
 if chosen["since"] and chosen["until"] and chosen["until"] < chosen["since"]:
     st.warning(
@@ -155,8 +156,9 @@ if chosen["since"] and chosen["until"] and chosen["until"] < chosen["since"]:
         icon=":material/warning:",
     )
 key = str(zlib.crc32(repr(sorted(chosen.items())).encode()))
-with session_scope() as session:
-    total = count_events(session, **chosen)
+# The monthly counts add up to the number of events: one scan of all events, not two.
+month_counts = monthly_counts_of(**chosen)
+total = int(month_counts["count"].sum())
 filtered = any(chosen.values())
 if total == 0:
     if filtered:
@@ -170,6 +172,6 @@ if total == 0:
         links.link("meetings", "Zu den Sitzungen")
         links.link("agreements", "Zu den Vereinbarungen")
 elif total > MAX_EVENTS:
-    show_months(chosen, key, total)
+    show_months(chosen, key, month_counts, total)
 else:
     show_events(chosen, key)

@@ -17,12 +17,11 @@ from services.participation import (
     TIMELINE_ROWS,
     Cell,
     cells_from_points,
+    figure_from_dict,
     ids_from_points,
-    matrix_figure,
+    matrix_chart,
     matrix_row_options,
-    participants_by_kind,
-    participants_figure,
-    participation_matrix,
+    participants_chart,
     participation_records,
     participation_timeline,
     state_choices,
@@ -42,6 +41,7 @@ from services.topic_fields import (
 )
 from services.write import get_row
 from ui import forms, links
+from ui.cache import cached
 from ui.charts import chart
 from ui.db import session_scope
 from ui.format import plain
@@ -78,6 +78,14 @@ RECORD_COLUMNS = [
     "source",
 ]
 LEVEL_NOUNS = {"kind": "Art", "state": "Bundesland"}
+
+
+# Read-only aggregates and charts, shared until the next stored change.
+matrix_chart_of = cached(matrix_chart)
+participants_chart_of = cached(participants_chart)
+participation_records_of = cached(participation_records)
+topic_field_names_of = cached(topic_field_names)
+topic_field_overview_of = cached(topic_field_overview)
 
 
 @dataclass(frozen=True)
@@ -130,20 +138,18 @@ def show_records(filters: Filters, cells: list[Cell], key: str, *, what: str) ->
         )
         return
     list_key = f"{key}.{zlib.crc32(repr((filters, cells)).encode())}"
-    with session_scope() as session:
-        page = paged(
-            lambda limit, offset: participation_records(
-                session,
-                on=filters.on,
-                states=filters.states,
-                kinds=filters.kinds,
-                roles=filters.roles,
-                cells=cells,
-                limit=limit,
-                offset=offset,
-            ),
-            key=list_key,
-        )
+    page = paged(
+        lambda limit, offset: participation_records_of(
+            on=filters.on,
+            states=filters.states,
+            kinds=filters.kinds,
+            roles=filters.roles,
+            cells=cells,
+            limit=limit,
+            offset=offset,
+        ),
+        key=list_key,
+    )
     st.markdown(f"**Ausgewählte Beteiligungen** ({page.total})")
     show_table(page.rows, RECORD_COLUMNS, empty="Keine Beteiligungen ausgewählt.", labels=LABELS)
 
@@ -155,10 +161,9 @@ def drill_label(options: dict[str, str], key: str | None) -> str:
 def matrix_section(filters: Filters) -> None:
     by = st.session_state.get("topic_fields.by", "kind")
     scope = filters
-    with session_scope() as session:
-        frame = participation_matrix(
-            session, states=scope.states, kinds=scope.kinds, roles=scope.roles, on=scope.on, by=by
-        )
+    frame, figure = matrix_chart_of(
+        states=scope.states, kinds=scope.kinds, roles=scope.roles, on=scope.on, by=by
+    )
     if frame.attrs["level"] != "organization":
         st.radio(
             "Bei vielen Organisationen zusammenfassen nach",
@@ -186,15 +191,9 @@ def matrix_section(filters: Filters) -> None:
             scope = replace(scope, kinds=[OrganizationKind(choice)])
         else:
             scope = replace(scope, states=[state_from_key(choice)])
-        with session_scope() as session:
-            frame = participation_matrix(
-                session,
-                states=scope.states,
-                kinds=scope.kinds,
-                roles=scope.roles,
-                on=scope.on,
-                by=by,
-            )
+        frame, figure = matrix_chart_of(
+            states=scope.states, kinds=scope.kinds, roles=scope.roles, on=scope.on, by=by
+        )
         if frame.attrs["level"] == level:
             break
     matrix_caption(frame, scope.on)
@@ -205,8 +204,6 @@ def matrix_section(filters: Filters) -> None:
             icon=":material/info:",
         )
         return
-    with session_scope() as session:
-        fields = topic_field_names(session)
     level = frame.attrs["level"]
     if level == "organization":
         columns = {
@@ -225,7 +222,7 @@ def matrix_section(filters: Filters) -> None:
             "count": "Organisationen",
         }
     points = chart(
-        matrix_figure(frame, fields=fields),
+        figure_from_dict(figure),
         frame,
         key=f"topic_fields.matrix.{level}",
         filename="themenfelder-matrix",
@@ -252,17 +249,15 @@ def matrix_caption(frame: pd.DataFrame, on: date) -> None:
 
 
 def participants_section(filters: Filters) -> None:
-    with session_scope() as session:
-        frame = participants_by_kind(
-            session, on=filters.on, states=filters.states, roles=filters.roles, kinds=filters.kinds
-        )
-        fields = topic_field_names(session)
+    frame, figure = participants_chart_of(
+        on=filters.on, states=filters.states, roles=filters.roles, kinds=filters.kinds
+    )
     if frame.empty:
         st.info("Keine Beteiligten zu diesen Filtern.", icon=":material/info:")
         return
     st.caption("Beteiligte Organisationen je Themenfeld, gestapelt nach Art der Organisation.")
     points = chart(
-        participants_figure(frame, fields=fields),
+        figure_from_dict(figure),
         frame,
         key="topic_fields.by_kind",
         filename="themenfelder-beteiligte-nach-art",
@@ -272,8 +267,7 @@ def participants_section(filters: Filters) -> None:
 
 
 def field_list(filters: Filters) -> None:
-    with session_scope() as session:
-        overview = topic_field_overview(session, on=filters.on)
+    overview = topic_field_overview_of(on=filters.on)
     st.caption(f"Federführungen und Zahl der Beteiligten am {format_date(filters.on)}.")
     chosen = pick_table(
         overview,
@@ -293,8 +287,7 @@ def overview_page() -> None:
     st.caption(
         "Wer ist an welchem der 14 OZG-Themenfelder beteiligt, in welcher Rolle und seit wann."
     )
-    with session_scope() as session:
-        fields = topic_field_names(session)
+    fields = topic_field_names_of()
     if not fields:
         st.info(
             "Noch keine Themenfelder erfasst. Die 14 OZG-Themenfelder und ihre Federführungen "

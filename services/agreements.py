@@ -7,9 +7,10 @@ from typing import Any
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models import (
     Agreement,
@@ -183,41 +184,99 @@ class AgreementStatus:
         return lines
 
 
+def approval_counts() -> Any:
+    """Per agreement: its active approvals, how many pending and refused, the last decision date.
+
+    A subquery with the columns agreement_id, total, outstanding, refused and last_decided_on,
+    so that lists derive every agreement's status in the same query as its rows.
+    """
+    return (
+        sa.select(
+            col(AgreementParty.agreement_id).label("agreement_id"),
+            func.count(col(Approval.id)).label("total"),
+            func.sum(sa.case((col(Approval.state) == ApprovalState.PENDING, 1), else_=0)).label(
+                "outstanding"
+            ),
+            func.sum(sa.case((col(Approval.state) == ApprovalState.REFUSED, 1), else_=0)).label(
+                "refused"
+            ),
+            func.max(col(Approval.decided_on)).label("last_decided_on"),
+        )
+        .select_from(Approval)
+        .join(AgreementParty, col(Approval.party_id) == AgreementParty.id)
+        .where(col(AgreementParty.archived).is_(False), col(Approval.archived).is_(False))
+        .group_by(col(AgreementParty.agreement_id))
+        .subquery("approval_counts")
+    )
+
+
+def derive_status(
+    *,
+    state: AgreementState,
+    target_date: date | None,
+    concluded_on: date | None,
+    total: int,
+    outstanding: int,
+    refused: int,
+    last_decided_on: date | None,
+    today: date,
+) -> AgreementStatus:
+    """The status from an agreement's state, dates and approval counts (see agreement_status)."""
+    settled = not outstanding and not refused
+    # An agreement takes effect with its last approval; until then the delay grows daily.
+    # Without approvals recorded, an agreement awaiting them has not taken effect yet.
+    effective = state in (AgreementState.IN_FORCE, AgreementState.ENDED) or (
+        settled
+        and (
+            state == AgreementState.AGREED
+            or (state == AgreementState.AWAITING_APPROVAL and bool(total))
+        )
+    )
+    effective_on = (last_decided_on or concluded_on) if effective else None
+    reference = None if state == AgreementState.FAILED else (effective_on if effective else today)
+    days_late = None
+    if target_date and reference and reference > target_date:
+        days_late = (reference - target_date).days
+    return AgreementStatus(
+        approvals_total=total,
+        approvals_outstanding=outstanding,
+        approvals_refused=refused,
+        target_date=target_date,
+        effective_on=effective_on,
+        days_late=days_late,
+    )
+
+
 def agreement_status(
     session: Session, agreement_id: int, today: date | None = None
 ) -> AgreementStatus:
     """Count approvals and measure the delay against the target date."""
-    today = today or date.today()
     agreement = get_row(session, Agreement, agreement_id)
     approvals = _approvals_of(session, agreement_id)
-    outstanding = [a for a in approvals if a.state == ApprovalState.PENDING]
-    refused = [a for a in approvals if a.state == ApprovalState.REFUSED]
     dated = [a.decided_on for a in approvals if a.decided_on is not None]
-    settled = not outstanding and not refused
-    # An agreement takes effect with its last approval; until then the delay grows daily.
-    # Without approvals recorded, an agreement awaiting them has not taken effect yet.
-    effective = agreement.state in (AgreementState.IN_FORCE, AgreementState.ENDED) or (
-        settled
-        and (
-            agreement.state == AgreementState.AGREED
-            or (agreement.state == AgreementState.AWAITING_APPROVAL and bool(approvals))
-        )
-    )
-    effective_on = max(dated, default=agreement.concluded_on) if effective else None
-    if agreement.state == AgreementState.FAILED:
-        reference = None
-    else:
-        reference = effective_on if effective else today
-    days_late = None
-    if agreement.target_date and reference and reference > agreement.target_date:
-        days_late = (reference - agreement.target_date).days
-    return AgreementStatus(
-        approvals_total=len(approvals),
-        approvals_outstanding=len(outstanding),
-        approvals_refused=len(refused),
+    return derive_status(
+        state=agreement.state,
         target_date=agreement.target_date,
-        effective_on=effective_on,
-        days_late=days_late,
+        concluded_on=agreement.concluded_on,
+        total=len(approvals),
+        outstanding=sum(1 for a in approvals if a.state == ApprovalState.PENDING),
+        refused=sum(1 for a in approvals if a.state == ApprovalState.REFUSED),
+        last_decided_on=max(dated, default=None),
+        today=today or date.today(),
+    )
+
+
+def _row_status(agreement: Agreement, row: Any, today: date) -> AgreementStatus:
+    """The status of `agreement` from its joined approval_counts() columns."""
+    return derive_status(
+        state=agreement.state,
+        target_date=agreement.target_date,
+        concluded_on=agreement.concluded_on,
+        total=int(row.total or 0),
+        outstanding=int(row.outstanding or 0),
+        refused=int(row.refused or 0),
+        last_decided_on=row.last_decided_on,
+        today=today,
     )
 
 
@@ -225,7 +284,14 @@ def list_agreements(
     session: Session, *, include_archived: bool = False, today: date | None = None
 ) -> pd.DataFrame:
     """Agreements with their parties and derived status in words."""
-    statement = select(Agreement).order_by(Agreement.title)
+    today = today or date.today()
+    counts = approval_counts()
+    statement = (
+        sa.select(Agreement, counts.c.total, counts.c.outstanding, counts.c.refused)
+        .add_columns(counts.c.last_decided_on)
+        .outerjoin(counts, counts.c.agreement_id == Agreement.id)
+        .order_by(col(Agreement.title))
+    )
     if not include_archived:
         statement = statement.where(col(Agreement.archived).is_(False))
     party_names: dict[int, list[str]] = {}
@@ -237,8 +303,9 @@ def list_agreements(
     ):
         party_names.setdefault(agreement_id, []).append(short_name or name)
     rows = []
-    for agreement in session.exec(statement):
-        status = agreement_status(session, agreement.id, today)  # type: ignore[arg-type]
+    for row in session.execute(statement):
+        agreement = row[0]
+        status = _row_status(agreement, row, today)
         rows.append(
             {
                 "id": agreement.id,
@@ -293,7 +360,14 @@ def search_agreements(
     offset: int = 0,
 ) -> Page:
     """One page of agreements by title; parties and status in words only for that page."""
-    statement = select(Agreement).order_by(Agreement.title, col(Agreement.id))
+    today = today or date.today()
+    counts = approval_counts()
+    statement = (
+        sa.select(Agreement, counts.c.total, counts.c.outstanding, counts.c.refused)
+        .add_columns(counts.c.last_decided_on)
+        .outerjoin(counts, counts.c.agreement_id == Agreement.id)
+        .order_by(col(Agreement.title), col(Agreement.id))
+    )
     if not include_archived:
         statement = statement.where(col(Agreement.archived).is_(False))
     if states:
@@ -314,7 +388,7 @@ def search_agreements(
             "parties": "",
             "concluded_on": agreement.concluded_on,
             "target_date": agreement.target_date,
-            "status": "",
+            "status": "; ".join(_row_status(agreement, row, today).sentences()),
             "archived": agreement.archived,
             "source": agreement.source,
         }
@@ -324,9 +398,6 @@ def search_agreements(
     if ids:
         names = _party_names(session, ids)
         page.rows["parties"] = [", ".join(names.get(i, [])) for i in ids]
-        page.rows["status"] = [
-            "; ".join(agreement_status(session, i, today).sentences()) for i in ids
-        ]
     return page
 
 

@@ -7,6 +7,7 @@ and attendance rows never count.
 
 import calendar
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -181,7 +182,8 @@ def demo_data_in_use(session: Session) -> bool:
 
 def _unique(labels: pd.Series, ids: pd.Series) -> list[str]:
     """Axis labels must differ, or Plotly draws two records as one bar."""
-    counts = labels.value_counts()
+    # A plain dict: looking each label up in a Series costs a lot across 30,000 persons.
+    counts = labels.value_counts().to_dict()
     return [
         f"{label} (Nr. {row_id})" if counts[label] > 1 else str(label)
         for label, row_id in zip(labels, ids, strict=True)
@@ -475,6 +477,45 @@ def decision_records(
     return pd.DataFrame(rows, columns=RECORD_COLUMNS)
 
 
+@dataclass(frozen=True)
+class StatusView:
+    """Everything the status section draws, computed together so a page can cache it."""
+
+    leader: dict[str, Any] | None
+    overdue: int
+    pending: int
+    table: pd.DataFrame
+    figure: go.Figure
+    long: pd.DataFrame
+
+
+def status_view(
+    session: Session,
+    *,
+    committee_ids: Sequence[int] | None = None,
+    states: Sequence[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    today: date,
+) -> StatusView | None:
+    """The status section's figures and chart data; None when no decision is in the filter."""
+    frame = decisions_by_status(
+        session, committee_ids=committee_ids, states=states, since=since, until=until, today=today
+    )
+    if frame.empty:
+        return None
+    totals = status_table(frame)
+    table = fold_committees(frame)
+    return StatusView(
+        leader=most_overdue_committee(frame),
+        overdue=int(totals[OVERDUE].sum()),
+        pending=int(totals["pending"].sum()),
+        table=table,
+        figure=status_figure(table),
+        long=status_long(table),
+    )
+
+
 # --- 2. overdue decisions over time ------------------------------------------------------
 
 
@@ -541,7 +582,7 @@ def _completed_on() -> tuple[sa.ColumnElement[date | None], sa.Subquery]:
 
 def _dated_decisions(
     *, committee_ids: Sequence[int] | None, states: Sequence[str] | None
-) -> sa.Subquery:
+) -> sa.CTE:
     """Active decisions with a due date, each with the day it was finished (or NULL)."""
     completed, first_finished = _completed_on()
     statement: Statement = (
@@ -556,10 +597,12 @@ def _dated_decisions(
         .join(first_finished, first_finished.c.decision_id == Decision.id, isouter=True)
         .where(col(Decision.archived).is_(False), col(Decision.due_date).is_not(None))
     )
-    return _in_scope(statement, committee_ids=committee_ids, states=states).subquery("dated")
+    # A CTE, not a subquery: the overdue line reads it twice, and the completion days (a
+    # GROUP BY over every follow-up note) should be worked out once.
+    return _in_scope(statement, committee_ids=committee_ids, states=states).cte("dated")
 
 
-def _overdue_on(dated: sa.Subquery, day: Any) -> sa.ColumnElement[bool]:
+def _overdue_on(dated: sa.CTE, day: Any) -> sa.ColumnElement[bool]:
     """Overdue on `day`: the due date has passed and the decision was not finished by then."""
     return sa.and_(
         dated.c.due_date < day,
@@ -633,8 +676,15 @@ def has_due_dates(
     states: Sequence[str] | None = None,
 ) -> bool:
     """Whether any active decision in the filter has a due date (else the line says nothing)."""
-    dated = _dated_decisions(committee_ids=committee_ids, states=states)
-    return session.execute(sa.select(dated.c.id).limit(1)).first() is not None
+    # The same rows as _dated_decisions, without working out completion days nobody reads here.
+    statement: Statement = (
+        sa.select(col(Decision.id))
+        .join(Meeting, col(Decision.meeting_id) == Meeting.id)
+        .join(Committee, col(Decision.committee_id) == Committee.id)
+        .where(col(Decision.archived).is_(False), col(Decision.due_date).is_not(None))
+    )
+    statement = _in_scope(statement, committee_ids=committee_ids, states=states)
+    return session.execute(statement.limit(1)).first() is not None
 
 
 def overdue_figure(frame: pd.DataFrame) -> go.Figure:
@@ -655,6 +705,23 @@ def overdue_figure(frame: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(title="überfällige Beschlüsse", rangemode="tozero", tickformat="d")
     figure.update_xaxes(title=None, tickformat="%m.%Y")
     return style(figure, height=360)
+
+
+def overdue_view(
+    session: Session,
+    *,
+    committee_ids: Sequence[int] | None = None,
+    states: Sequence[str] | None = None,
+    since: date,
+    until: date,
+) -> tuple[pd.DataFrame, go.Figure] | None:
+    """The overdue line and its data; None when no decision in the filter has a due date."""
+    if not has_due_dates(session, committee_ids=committee_ids, states=states):
+        return None
+    series = overdue_over_time(
+        session, committee_ids=committee_ids, states=states, since=since, until=until
+    )
+    return series, overdue_figure(series)
 
 
 def overdue_records(
@@ -795,37 +862,50 @@ def attendance_rates(
     Umlaufverfahren). The base is the recorded attendance rows of members: a member without a
     row for a meeting is "nicht erfasst" and left out rather than counted absent.
     """
-    organization = aliased(Organization)
     counts = [
-        _count(AttendanceStatus.PRESENT),
-        _count(AttendanceStatus.REPRESENTED),
-        _count(AttendanceStatus.EXCUSED),
-        _count(AttendanceStatus.ABSENT),
-        sa.func.count(col(Attendance.id)),
+        _count(AttendanceStatus.PRESENT).label("present"),
+        _count(AttendanceStatus.REPRESENTED).label("represented"),
+        _count(AttendanceStatus.EXCUSED).label("excused"),
+        _count(AttendanceStatus.ABSENT).label("absent"),
+        sa.func.count(col(Attendance.id)).label("recorded"),
     ]
+    # Grouped by the bare id first: grouping 500,000 rows by names as well costs twice as much.
+    key: Any = col(Attendance.person_id) if by == "person" else _organization_id()
+    totals = (
+        _attendance_from(
+            sa.select(key.label("key"), *counts),
+            committee_ids=committee_ids,
+            states=states,
+            since=since,
+            until=until,
+        )
+        .group_by(key)
+        .subquery("totals")
+    )
+    organization = aliased(Organization)
+    sums = [totals.c.present, totals.c.represented, totals.c.excused, totals.c.absent]
+    details = [col(organization.name), col(organization.kind), *sums, totals.c.recorded]
+    statement: Statement
     if by == "person":
         # A person is coloured by their own organization; what they sat for may vary.
-        owner: Any = col(Person.organization_id)
-        group: list[Any] = [
-            col(Person.id),
-            col(Person.title),
-            col(Person.given_name),
-            col(Person.family_name),
-        ]
+        statement = (
+            sa.select(
+                col(Person.id),
+                col(Person.title),
+                col(Person.given_name),
+                col(Person.family_name),
+                *details,
+            )
+            .select_from(totals)
+            .join(Person, col(Person.id) == totals.c.key)
+            .join(organization, col(Person.organization_id) == organization.id, isouter=True)
+        )
     else:
-        owner = _organization_id()
-        group = [owner]
-    details = [col(organization.name), col(organization.kind)]
-    statement = _attendance_from(
-        sa.select(*group, *details, *counts),
-        committee_ids=committee_ids,
-        states=states,
-        since=since,
-        until=until,
-    )
-    statement = statement.join(organization, owner == organization.id, isouter=True).group_by(
-        *group, *details
-    )
+        statement = (
+            sa.select(totals.c.key, *details)
+            .select_from(totals)
+            .join(organization, totals.c.key == organization.id, isouter=True)
+        )
     rows = []
     for row in session.execute(statement):
         home, kind = row[-7], row[-6]
@@ -904,6 +984,22 @@ def attendance_figure(frame: pd.DataFrame, *, total: int | None = None) -> go.Fi
     figure.update_xaxes(title="Anwesenheitsquote", tickformat=".0%", range=[0, 1.05])
     figure.update_layout(barmode="overlay")
     return style(figure, title=title, height=min(900, max(280, 110 + 24 * len(frame))))
+
+
+def attendance_view(
+    session: Session,
+    *,
+    committee_ids: Sequence[int] | None = None,
+    states: Sequence[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    by: Grouping,
+) -> tuple[pd.DataFrame, go.Figure]:
+    """The attendance rates and their chart (the extremes when there are many)."""
+    rates = attendance_rates(
+        session, committee_ids=committee_ids, states=states, since=since, until=until, by=by
+    )
+    return rates, attendance_figure(rate_extremes(rates), total=len(rates))
 
 
 ATTENDANCE_RECORD_COLUMNS = [

@@ -332,46 +332,51 @@ def search_committees(
     the member count covers the memberships valid today.
     """
     today = today or date.today()
+    # Counted per row of the page only (correlated, by the committee_id indexes): grouping
+    # every membership and meeting of the country first cost more than the page itself.
     members = (
-        select(Membership.committee_id, func.count().label("n"))
+        select(func.count())
+        .select_from(Membership)
         .where(
+            Membership.committee_id == Committee.id,
             col(Membership.archived).is_(False),
             or_(col(Membership.start_date).is_(None), col(Membership.start_date) <= today),
             or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= today),
         )
-        .group_by(col(Membership.committee_id))
-        .subquery()
+        .correlate(Committee)
+        .scalar_subquery()
     )
     meetings = (
-        select(Meeting.committee_id, func.count().label("n"))
-        .where(col(Meeting.archived).is_(False))
-        .group_by(col(Meeting.committee_id))
-        .subquery()
+        select(func.count())
+        .select_from(Meeting)
+        .where(Meeting.committee_id == Committee.id, col(Meeting.archived).is_(False))
+        .correlate(Committee)
+        .scalar_subquery()
     )
-    statement = (
-        sa.select(Committee, col(Organization.name), members.c.n, meetings.c.n)
-        .join(Organization, col(Committee.host_organization_id) == Organization.id, isouter=True)
-        .join(members, members.c.committee_id == Committee.id, isouter=True)
-        .join(meetings, meetings.c.committee_id == Committee.id, isouter=True)
-        .order_by(col(Committee.name), col(Committee.id))
-    )
+    filters: list[Any] = []
     if search and search.strip():
-        statement = statement.where(
-            or_(matches(Committee.name, search), matches(Committee.short_name, search))
-        )
+        filters.append(or_(matches(Committee.name, search), matches(Committee.short_name, search)))
     if states:
-        statement = statement.where(col(Committee.state).in_([FederalState(s) for s in states]))
+        filters.append(col(Committee.state).in_([FederalState(s) for s in states]))
     if kinds:
-        statement = statement.where(col(Committee.kind).in_([CommitteeKind(k) for k in kinds]))
+        filters.append(col(Committee.kind).in_([CommitteeKind(k) for k in kinds]))
     if status == "active":
-        statement = statement.where(
+        filters.append(
             and_(
                 col(Committee.archived).is_(False),
                 or_(col(Committee.end_date).is_(None), col(Committee.end_date) >= today),
             )
         )
     elif status == "archived":
-        statement = statement.where(col(Committee.archived).is_(True))
+        filters.append(col(Committee.archived).is_(True))
+    statement = (
+        sa.select(Committee, col(Organization.name), members, meetings)
+        .join(Organization, col(Committee.host_organization_id) == Organization.id, isouter=True)
+        .where(*filters)
+        .order_by(col(Committee.name), col(Committee.id))
+    )
+    # The host join adds no rows (at most one host): count the committees alone.
+    count = select(func.count()).select_from(Committee).where(*filters)
 
     def to_row(row: Any) -> dict[str, Any]:
         committee, host, n_members, n_meetings = row
@@ -388,7 +393,9 @@ def search_committees(
             "source": committee.source,
         }
 
-    return fetch_page(session, statement, to_row, COMMITTEE_COLUMNS, limit=limit, offset=offset)
+    return fetch_page(
+        session, statement, to_row, COMMITTEE_COLUMNS, limit=limit, offset=offset, count=count
+    )
 
 
 def committee_choices(

@@ -4,8 +4,9 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
@@ -302,6 +303,25 @@ def list_decisions(
     """Decisions across committees for the Beschlusskontrolle, most urgent first."""
     today = today or date.today()
     open_states = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]
+    conditions: list[Any] = [col(Decision.archived).is_(False)]
+    if not include_non_public:
+        conditions.append(col(Decision.id).in_(public_decision_ids()))
+    if committee_id is not None:
+        conditions.append(Decision.committee_id == committee_id)
+    if statuses:
+        conditions.append(col(Decision.follow_up_status).in_(statuses))
+    if responsible_id is not None:
+        conditions.append(Decision.responsible_organization_id == responsible_id)
+    if overdue_only:
+        conditions += [
+            col(Decision.due_date) < today,
+            col(Decision.follow_up_status).in_(open_states),
+        ]
+    if search:
+        pattern = f"%{search.strip()}%"
+        conditions.append(
+            col(Decision.reference).ilike(pattern) | col(Decision.text).ilike(pattern)
+        )
     statement = (
         select(Decision, Committee.name, Organization.name, Meeting.start)
         .join(Committee, col(Decision.committee_id) == Committee.id)
@@ -311,7 +331,7 @@ def list_decisions(
             col(Decision.responsible_organization_id) == Organization.id,
             isouter=True,
         )
-        .where(col(Decision.archived).is_(False))
+        .where(*conditions)
         # Overdue first, then by due date, then newest meeting.
         .order_by(
             case(
@@ -327,23 +347,9 @@ def list_decisions(
             col(Meeting.start).desc(),
         )
     )
-    if not include_non_public:
-        statement = statement.where(col(Decision.id).in_(public_decision_ids()))
-    if committee_id is not None:
-        statement = statement.where(Decision.committee_id == committee_id)
-    if statuses:
-        statement = statement.where(col(Decision.follow_up_status).in_(statuses))
-    if responsible_id is not None:
-        statement = statement.where(Decision.responsible_organization_id == responsible_id)
-    if overdue_only:
-        statement = statement.where(
-            col(Decision.due_date) < today, col(Decision.follow_up_status).in_(open_states)
-        )
-    if search:
-        pattern = f"%{search.strip()}%"
-        statement = statement.where(
-            col(Decision.reference).ilike(pattern) | col(Decision.text).ilike(pattern)
-        )
+    # Committee and meeting are required references, and the responsible organization is
+    # joined outer: the joins never change how many decisions match, so the count skips them.
+    count = sa.select(func.count()).select_from(Decision).where(*conditions)
 
     def to_row(row: Any) -> dict[str, Any]:
         decision, committee_name, responsible, meeting_start = row
@@ -376,6 +382,7 @@ def list_decisions(
         DECISION_COLUMNS,
         limit=limit,
         offset=offset,
+        count=count,
     )
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
@@ -915,7 +916,11 @@ def commit_import(session: Session, *, actor: Actor, preview: ImportPreview) -> 
 
 
 def _org_names(session: Session) -> dict[int, str]:
-    return {key(o): o.name for o in session.exec(select(Organization))}
+    # Two columns, not ORM objects: a country's organizations would take a second.
+    return {
+        int(org_id): name  # type: ignore[arg-type]
+        for org_id, name in session.exec(select(Organization.id, Organization.name))
+    }
 
 
 def organizations_csv(
@@ -930,20 +935,29 @@ def organizations_csv(
     Organizations carry nothing non-public; `include_non_public` is the common export hook.
     """
     names = _org_names(session)
-    statement = select(Organization).order_by(col(Organization.name), col(Organization.id))
+    # The file's columns only, not ORM objects: a second less at country scale.
+    statement = sa.select(
+        col(Organization.name),
+        col(Organization.short_name),
+        col(Organization.kind),
+        col(Organization.state),
+        col(Organization.parent_id),
+        col(Organization.ags),
+        col(Organization.source),
+    ).order_by(col(Organization.name), col(Organization.id))
     if not include_archived:
         statement = statement.where(col(Organization.archived).is_(False))
     rows = [
         {
-            "name": org.name,
-            "short_name": org.short_name,
-            "kind": org.kind,
-            "state": org.state,
-            "parent": names.get(org.parent_id) if org.parent_id else None,
-            "ags": org.ags,
-            "source": org.source,
+            "name": name,
+            "short_name": short_name,
+            "kind": kind,
+            "state": state,
+            "parent": names.get(parent_id) if parent_id else None,
+            "ags": ags,
+            "source": source,
         }
-        for org in session.exec(statement)
+        for name, short_name, kind, state, parent_id, ags, source in session.execute(statement)
     ]
     return write_csv(rows, ORGANIZATION_KIND.headers, dialect)
 

@@ -466,6 +466,24 @@ def network(
     )
 
 
+def network_view(
+    session: Session,
+    *,
+    kinds: Collection[str],
+    on: date | None,
+    state: FederalState | str | None = None,
+    around: int | None = None,
+    limit: int = TOP_NODES,
+) -> tuple[Network, go.Figure | None]:
+    """The network and its drawing (None when nothing is linked), so a page caches both:
+    laying out and drawing the graph costs as much as querying it."""
+    net = network(session, kinds=kinds, on=on, state=state, around=around, limit=limit)
+    if net.nodes.empty:
+        return net, None
+    figure = network_figure(net.nodes, net.edges, layout(net.nodes, net.edges), focus=around)
+    return net, figure
+
+
 def _strongest(edges: pd.DataFrame, count: int, keep: int | None) -> pd.DataFrame:
     """The `count` heaviest edges (those of `keep` first); `edges` come heaviest first."""
     if len(edges) <= count:

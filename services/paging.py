@@ -37,9 +37,16 @@ def fetch_page(
     *,
     limit: int = DEFAULT_PAGE_SIZE,
     offset: int = 0,
+    count: Select[Any] | SelectBase[Any] | None = None,
 ) -> Page:
-    """Count all rows of `statement`, fetch one ordered slice and shape it as a DataFrame."""
-    total = session.execute(select(func.count()).select_from(statement.order_by(None).subquery()))
+    """Count all rows of `statement`, fetch one ordered slice and shape it as a DataFrame.
+
+    `count`, a statement returning the number of rows, replaces the generic count when the
+    list's joins and sort keys only shape the rows, not how many there are.
+    """
+    if count is None:
+        count = select(func.count()).select_from(statement.order_by(None).subquery())
+    total = session.execute(count)
     rows = [to_row(row) for row in session.execute(statement.limit(limit).offset(offset))]
     return Page(
         rows=pd.DataFrame(rows, columns=columns),

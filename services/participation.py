@@ -332,33 +332,79 @@ def participation_matrix(
     organizations match) and "truncated".
     """
     where = _participation_where(states=states, kinds=kinds, roles=roles, on=on)
-    stats = session.execute(
-        _participations_joined(
-            func.count(distinct(col(Organization.id))),
-            func.count(distinct(col(Organization.kind))),
-            # Bodies without a Land count as one more group, like "Bund/überregional".
-            func.count(distinct(col(Organization.state)))
-            + func.max(sa.case((col(Organization.state).is_(None), 1), else_=0)),
-        ).where(*where)
-    ).one()
-    organizations, kind_count, state_count = (int(value or 0) for value in stats)
+    # One pass over the participations: organizations per `by` group and field, and one
+    # row without a field with the number of organizations overall.
+    organizations, cells = _cell_counts(session, where, by)
     level: Level = "organization"
     truncated = False
     if organizations > limit:
-        spread = {"kind": kind_count, "state": state_count}
-        other: Literal["kind", "state"] = "state" if by == "kind" else "kind"
-        for candidate in (by, other):
-            if spread[candidate] > 1:
-                level = candidate
-                break
+        # Bodies without a Land count as one more group, like "Bund/überregional".
+        if len({value for value, *_ in cells}) > 1:
+            level = by
         else:
-            truncated = True
+            other: Literal["kind", "state"] = "state" if by == "kind" else "kind"
+            _, cells = _cell_counts(session, where, other)
+            if len({value for value, *_ in cells}) > 1:
+                level = other
+            else:
+                truncated = True
     if level == "organization":
         frame = _organization_rows(session, where, limit if truncated else None)
     else:
-        frame = _group_rows(session, where, level)
+        frame = _group_rows(cells, level)
     frame.attrs.update(level=level, organizations=organizations, truncated=truncated)
     return frame
+
+
+# (kind or Land, Themenfeld id, number, name, participating organizations)
+CellCount = tuple[Any, int, int, str, int]
+
+
+def _cell_counts(
+    session: Session, where: list[ColumnElement[bool]], level: Literal["kind", "state"]
+) -> tuple[int, list[CellCount]]:
+    """How many organizations match, and per group and field how many participate."""
+    group = col(Organization.kind) if level == "kind" else col(Organization.state)
+    matching = (
+        _participations_joined(
+            col(Organization.id).label("organization_id"),
+            group.label("value"),
+            col(TopicField.id).label("field_id"),
+        )
+        .where(*where)
+        .cte("matching")
+    )
+    organizations = func.count(distinct(matching.c.organization_id)).label("organizations")
+    grouped = sa.union_all(
+        sa.select(matching.c.value, matching.c.field_id, organizations).group_by(
+            matching.c.value, matching.c.field_id
+        ),
+        # The CTE is read twice but computed once: the overall count costs no second scan.
+        sa.select(
+            sa.null().label("value"),
+            sa.null().label("field_id"),
+            func.count(distinct(matching.c.organization_id)).label("organizations"),
+        ),
+    ).subquery("cells")
+    statement = (
+        sa.select(
+            grouped.c.value,
+            grouped.c.field_id,
+            col(TopicField.number),
+            col(TopicField.name),
+            grouped.c.organizations,
+        )
+        .select_from(grouped)
+        .outerjoin(TopicField, col(TopicField.id) == grouped.c.field_id)
+        .order_by(grouped.c.value, grouped.c.field_id)
+    )
+    total, cells = 0, []
+    for value, field_id, number, name, count in session.execute(statement):
+        if field_id is None:
+            total = int(count or 0)
+        else:
+            cells.append((value, int(field_id), int(number), str(name), int(count)))
+    return total, cells
 
 
 def _organization_rows(
@@ -457,46 +503,33 @@ def _unique_row_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _group_rows(
-    session: Session, where: list[ColumnElement[bool]], level: Literal["kind", "state"]
-) -> pd.DataFrame:
-    group = col(Organization.kind) if level == "kind" else col(Organization.state)
-    statement = (
-        _participations_joined(
-            group,
-            col(TopicField.id),
-            col(TopicField.number),
-            col(TopicField.name),
-            func.count(distinct(col(Organization.id))),
-        )
-        .where(*where)
-        .group_by(group, col(TopicField.id), col(TopicField.number), col(TopicField.name))
-    )
-    rows = []
-    for value, field_id, number, field_name, count in session.execute(statement):
-        if level == "kind":
-            key, label, kind, state = value.value, value.label, value.label, ""
-        else:
-            key, label, kind, state = state_key(value), state_label(value), "", state_label(value)
-        rows.append(
-            {
-                "level": level,
-                "row_key": key,
-                "row": label,
-                "name": label,
-                "kind": kind,
-                "state": state,
-                "topic_field_id": field_id,
-                "topic_field_number": number,
-                "topic_field": field_name,
-                "role": None,
-                "rank": None,
-                "valid_from": None,
-                "valid_to": None,
-                "count": int(count),
-            }
-        )
-    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+def _group_rows(cells: list[CellCount], level: Literal["kind", "state"]) -> pd.DataFrame:
+    if level == "kind":
+        row_keys = [value.value for value, *_ in cells]
+        labels = [value.label for value, *_ in cells]
+        kinds, states = labels, [""] * len(cells)
+    else:
+        row_keys = [state_key(value) for value, *_ in cells]
+        labels = [state_label(value) for value, *_ in cells]
+        kinds, states = [""] * len(cells), labels
+    empty = [None] * len(cells)
+    columns = {
+        "level": [level] * len(cells),
+        "row_key": row_keys,
+        "row": labels,
+        "name": labels,
+        "kind": kinds,
+        "state": states,
+        "topic_field_id": [cell[1] for cell in cells],
+        "topic_field_number": [cell[2] for cell in cells],
+        "topic_field": [cell[3] for cell in cells],
+        "role": empty,
+        "rank": empty,
+        "valid_from": empty,
+        "valid_to": empty,
+        "count": [cell[4] for cell in cells],
+    }
+    return pd.DataFrame(columns, columns=MATRIX_COLUMNS)
 
 
 def _period_words(valid_from: Any, valid_to: Any) -> str:
@@ -1033,6 +1066,53 @@ def _node_id(state: str, kind: str | None = None, organization: str | None = Non
     if organization is not None:
         parts.append(f"o:{organization}")
     return "/".join(parts)
+
+
+def matrix_chart(
+    session: Session,
+    *,
+    states: Sequence[FederalState | None] | None = None,
+    kinds: Sequence[OrganizationKind] | None = None,
+    roles: Sequence[ParticipationRole] | None = None,
+    on: date | None = None,
+    by: Literal["kind", "state"] = "kind",
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """participation_matrix() and its figure as a plain dict (see figure_from_dict)."""
+    frame = participation_matrix(session, states=states, kinds=kinds, roles=roles, on=on, by=by)
+    return frame, matrix_figure(frame, fields=topic_field_names(session)).to_dict()
+
+
+def participants_chart(
+    session: Session,
+    *,
+    on: date | None = None,
+    states: Sequence[FederalState | None] | None = None,
+    roles: Sequence[ParticipationRole] | None = None,
+    kinds: Sequence[OrganizationKind] | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """participants_by_kind() and its figure as a plain dict (see figure_from_dict)."""
+    frame = participants_by_kind(session, on=on, states=states, roles=roles, kinds=kinds)
+    return frame, participants_figure(frame, fields=topic_field_names(session)).to_dict()
+
+
+def involvement_chart(
+    session: Session,
+    *,
+    measure: Measure,
+    on: date | None = None,
+    states: Sequence[FederalState | None] | None = None,
+    top: int = TOP_N,
+    chart: ChartKind = "sunburst",
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """involvement() and its figure as a plain dict (see figure_from_dict)."""
+    frame = involvement(session, measure=measure, on=on, states=states, top=top)
+    return frame, involvement_figure(frame, measure=measure, chart=chart).to_dict()
+
+
+def figure_from_dict(spec: dict[str, Any]) -> go.Figure:
+    """A figure back from its own to_dict(): cached charts travel as plain dicts, because
+    Plotly validates every property again when it unpickles or builds a figure."""
+    return go.Figure(spec, _validate=False)
 
 
 def involvement_figure(

@@ -1,5 +1,6 @@
 """Personen: commands and queries."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from models import Committee, Membership, Organization, Person, PersonCreate, Pe
 from services.paging import DEFAULT_PAGE_SIZE, Page, fetch_page
 from services.periods import valid_on
 from services.search import matches, person_name_matches
-from services.write import EntityCommands, key, require_active
+from services.write import EntityCommands, require_active
 
 
 def _check(session: Session, values: PersonCreate, _current: Person | None) -> None:
@@ -169,17 +170,42 @@ def person_memberships(session: Session, person_id: int, today: date | None = No
     return pd.DataFrame(rows, columns=MEMBERSHIP_HISTORY_COLUMNS)
 
 
-def person_choices(session: Session) -> dict[int, str]:
-    """Active persons for pickers: id → „Nachname, Vorname (Organisation)“."""
+def person_choices(
+    session: Session,
+    *,
+    search: str | None = None,
+    keep: int | Iterable[int | None] | None = None,
+    limit: int | None = 50,
+) -> dict[int, str]:
+    """Active persons for pickers: id → „Nachname, Vorname (Organisation)“, narrowed by `search`.
+
+    `keep` is what is already chosen: it stays among the choices even when the search no
+    longer matches it or it has been archived since. `limit=None` lists every match.
+    """
+    # Only the label's columns: building ORM objects for a country's persons takes seconds.
     statement = (
-        select(Person, Organization.name)
+        sa.select(
+            col(Person.id),
+            col(Person.title),
+            col(Person.given_name),
+            col(Person.family_name),
+            col(Organization.name),
+        )
         .join(Organization, col(Person.organization_id) == Organization.id, isouter=True)
-        .where(col(Person.archived).is_(False))
         .order_by(col(Person.family_name), col(Person.given_name), col(Person.id))
     )
+    active = statement.where(col(Person.archived).is_(False))
+    if search and search.strip():
+        active = active.where(person_name_matches(search))
+    rows = list(session.execute(active if limit is None else active.limit(limit)))
+    kept_ids = [keep] if isinstance(keep, int) else [i for i in keep or [] if i is not None]
+    found = {row[0] for row in rows}
+    missing = [i for i in kept_ids if i not in found]
+    if missing:
+        rows = list(session.execute(statement.where(col(Person.id).in_(missing)))) + rows
     options: dict[int, str] = {}
-    for person, org_name in session.exec(statement):
-        given = " ".join(part for part in (person.title, person.given_name) if part)
-        label = f"{person.family_name}, {given}" if given else person.family_name
-        options[key(person)] = f"{label} ({org_name})" if org_name else label
+    for person_id, title, given_name, family_name, org_name in rows:
+        given = " ".join(part for part in (title, given_name) if part)
+        label = f"{family_name}, {given}" if given else family_name
+        options[int(person_id)] = f"{label} ({org_name})" if org_name else label  # type: ignore[arg-type]
     return options

@@ -375,7 +375,10 @@ def _events(
     since: date | None,
     until: date | None,
     today: date | None,
+    lean: bool = False,
 ) -> sa.Subquery | None:
+    """The UNION ALL of every wanted event kind; `lean` keeps only date and kind, so counting
+    skips building labels (a decision's text, say) for every row."""
     wanted = set(kinds) if kinds else set(EVENT_KINDS)
     chosen = _states(states)
     today = today or date.today()
@@ -391,6 +394,15 @@ def _events(
         selects.append(_due_dates(committee_ids, chosen, since, until, today))
     if not selects:
         return None
+    if lean:
+        selects = [
+            select.with_only_columns(
+                select.selected_columns.date,
+                select.selected_columns.kind,
+                maintain_column_froms=True,
+            )
+            for select in selects
+        ]
     return sa.union_all(*selects).subquery("event")
 
 
@@ -466,6 +478,7 @@ def count_events(
         since=since,
         until=until,
         today=None,
+        lean=True,
     )
     if event is None:
         return 0
@@ -489,6 +502,7 @@ def monthly_counts(
         since=since,
         until=until,
         today=None,
+        lean=True,
     )
     if event is None:
         return pd.DataFrame(columns=MONTH_COLUMNS)

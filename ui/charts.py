@@ -29,7 +29,8 @@ def chart(
     )
     st.download_button(
         "Daten als CSV (Excel)",
-        frame_to_csv(data, columns, EXCEL_DE),
+        # Built on click only: writing every point as CSV on each rerun costs more than the chart.
+        lambda: frame_to_csv(data, columns, EXCEL_DE),
         file_name=f"{filename}.csv",
         mime="text/csv",
         key=f"{key}.csv",

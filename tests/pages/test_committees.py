@@ -310,6 +310,9 @@ def test_add_a_member_who_is_already_a_person(demo_url: str, record_app: str) ->
         person_id = int(person.id or 0)
     at = open_committee(record_app, record)
     form = f"membership_new_{record}"
+    # At country scale the picker lists only what the search above it finds.
+    at.text_input(key=f"{form}.person_search").input("nora neu").run()
+    assert at.selectbox(key=f"{form}.person_id").options == ["Neu, Nora"]
     at.selectbox(key=f"{form}.person_id").select(person_id)
     at.selectbox(key=f"{form}.role").select("advisory")
     at.checkbox(key=f"{form}.voting_right").uncheck()

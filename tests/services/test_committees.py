@@ -251,6 +251,15 @@ def test_option_lists_offer_only_active_records(session: Session, actor: Actor) 
         fassbinder.id: "Fassbinder, Dr. Stefan",
         ulbrich.id: "Ulbrich, Ina-Maria (Land Mecklenburg-Vorpommern)",
     }
+    assert persons.person_choices(session, search="stefan f") == {
+        fassbinder.id: "Fassbinder, Dr. Stefan"
+    }
+    # What is chosen stays offered, even archived or beyond the search and the limit.
+    assert persons.person_choices(session, search="ulb", keep=[archived.id, None], limit=1) == {
+        archived.id: "Ehemalig, Jana",
+        ulbrich.id: "Ulbrich, Ina-Maria (Land Mecklenburg-Vorpommern)",
+    }
+    assert list(persons.person_choices(session, limit=1)) == [fassbinder.id]
     top = make_committee(session, name="IT-Planungsrat")
     sub = make_committee(session, name="AG Standards")
     assert committees.committee_choices(session, exclude=sub.id) == {top.id: "IT-Planungsrat"}

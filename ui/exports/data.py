@@ -46,11 +46,17 @@ def import_panel() -> None:
         "TT.MM.JJJJ. Vorhandene Datensätze werden erkannt und nur geändert, wo die Datei "
         "abweicht."
     )
-    with session_scope() as session:
-        current = EXPORTERS[kind](session, EXCEL_DE)
+    engine = get_engine()
+
+    def template() -> bytes:
+        # Runs on download, on Streamlit's own thread: a fresh session, never a shared one.
+        # Writing every record as a template on each rerun would cost seconds at country scale.
+        with Session(engine) as session:
+            return EXPORTERS[kind](session, EXCEL_DE)
+
     st.download_button(
         f"Aktuelle {IMPORT_KINDS[kind].label} als Vorlage (CSV)",
-        data=current,
+        data=template,
         file_name=f"{kind}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -1,12 +1,12 @@
 """Export page pieces: the OParl 1.1 download and the calendar (.ics) buttons."""
 
 import streamlit as st
+from sqlmodel import Session
 from streamlit.delta_generator import DeltaGenerator
 
 from services.calendar_export import ICS_MIME, committee_ics, ics_file_name, meeting_ics
-from services.errors import DomainError
 from services.oparl import export_oparl, oparl_zip
-from ui.db import session_scope
+from ui.db import get_engine, session_scope
 from ui.session import sees_non_public
 
 _ZIP_KEY = "oparl_export_zip"
@@ -70,27 +70,37 @@ def calendar_downloads(
     """Download buttons for the .ics of a meeting and/or all meetings of a committee."""
     if include_non_public is None:
         include_non_public = sees_non_public()
-    with session_scope() as session:
-        try:
-            if meeting_id is not None:
-                st.download_button(
-                    "Sitzung als Kalendereintrag (.ics)",
-                    data=meeting_ics(session, meeting_id, include_non_public=include_non_public),
-                    file_name=ics_file_name(meeting_id=meeting_id),
-                    mime=ICS_MIME,
-                    key=f"ics_meeting_{meeting_id}",
-                    icon=":material/event:",
-                )
-            if committee_id is not None:
-                st.download_button(
-                    "Alle Sitzungen des Gremiums als Kalender (.ics)",
-                    data=committee_ics(
-                        session, committee_id, include_non_public=include_non_public
-                    ),
-                    file_name=ics_file_name(committee_id=committee_id),
-                    mime=ICS_MIME,
-                    key=f"ics_committee_{committee_id}",
-                    icon=":material/calendar_month:",
-                )
-        except DomainError as error:
-            st.error(str(error))
+    non_public = include_non_public
+    engine = get_engine()
+    # The files are built on click only, each in a session of its own on Streamlit's thread:
+    # a busy committee's calendar took longer to write than the rest of its page.
+    if meeting_id is not None:
+        meeting = meeting_id
+
+        def meeting_file() -> bytes:
+            with Session(engine) as session:
+                return meeting_ics(session, meeting, include_non_public=non_public)
+
+        st.download_button(
+            "Sitzung als Kalendereintrag (.ics)",
+            data=meeting_file,
+            file_name=ics_file_name(meeting_id=meeting_id),
+            mime=ICS_MIME,
+            key=f"ics_meeting_{meeting_id}",
+            icon=":material/event:",
+        )
+    if committee_id is not None:
+        committee = committee_id
+
+        def committee_file() -> bytes:
+            with Session(engine) as session:
+                return committee_ics(session, committee, include_non_public=non_public)
+
+        st.download_button(
+            "Alle Sitzungen des Gremiums als Kalender (.ics)",
+            data=committee_file,
+            file_name=ics_file_name(committee_id=committee_id),
+            mime=ICS_MIME,
+            key=f"ics_committee_{committee_id}",
+            icon=":material/calendar_month:",
+        )
