@@ -266,7 +266,7 @@ def agreement_status(
     )
 
 
-def _row_status(agreement: Agreement, row: Any, today: date) -> AgreementStatus:
+def row_status(agreement: Agreement, row: Any, today: date) -> AgreementStatus:
     """The status of `agreement` from its joined approval_counts() columns."""
     return derive_status(
         state=agreement.state,
@@ -305,7 +305,7 @@ def list_agreements(
     rows = []
     for row in session.execute(statement):
         agreement = row[0]
-        status = _row_status(agreement, row, today)
+        status = row_status(agreement, row, today)
         rows.append(
             {
                 "id": agreement.id,
@@ -388,7 +388,7 @@ def search_agreements(
             "parties": "",
             "concluded_on": agreement.concluded_on,
             "target_date": agreement.target_date,
-            "status": "; ".join(_row_status(agreement, row, today).sentences()),
+            "status": "; ".join(row_status(agreement, row, today).sentences()),
             "archived": agreement.archived,
             "source": agreement.source,
         }

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from models import Agreement, Committee, Meeting, Organization
 from models.enums import AgreementState
-from services.agreements import approval_counts, derive_status
+from services.agreements import approval_counts, row_status
 from services.decisions import list_decisions
 from services.paging import Page, fetch_page
 
@@ -152,16 +152,7 @@ def waiting_agreements(
 
     def to_row(row: Any) -> dict[str, Any]:
         agreement = row[0]
-        status = derive_status(
-            state=agreement.state,
-            target_date=agreement.target_date,
-            concluded_on=agreement.concluded_on,
-            total=int(row.total or 0),
-            outstanding=int(row.outstanding or 0),
-            refused=int(row.refused or 0),
-            last_decided_on=row.last_decided_on,
-            today=today,
-        )
+        status = row_status(agreement, row, today)
         return {
             "id": agreement.id,
             "title": agreement.title,
