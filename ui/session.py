@@ -20,6 +20,8 @@ AUTH = "auth"
 _SIGNED_OUT_NOTICE = "_signed_out_notice"
 # The single sign-on identity this browser session could not be mapped to an account.
 _SSO_REFUSAL = "_sso_refusal"
+# The actor the sign-in gate loaded at the start of this run (see `_shown_actor`).
+_RUN_ACTOR = "_run_actor"
 
 SESSION_EXPIRED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
 ACCOUNT_INACTIVE = (
@@ -40,11 +42,21 @@ def current_actor() -> Actor:
     return actor or ANONYMOUS
 
 
+def _shown_actor() -> Actor:
+    """The actor for what a page shows: the one the gate loaded for this very run.
+
+    Pages ask many times per run which controls to show; loading the account once is
+    enough. Commands (form callbacks run before the next run's gate) use `current_actor`.
+    """
+    actor = st.session_state.get(_RUN_ACTOR)
+    return actor if isinstance(actor, Actor) else current_actor()
+
+
 def can_change(
     entity: str, *, committee_id: int | None = None, agreement_id: int | None = None
 ) -> bool:
     """Whether to show edit controls for `entity` records of that committee or agreement."""
-    actor = current_actor()
+    actor = _shown_actor()
     if not permissions.may_write_at_all(actor):
         return False
     with session_scope() as session:
@@ -55,12 +67,12 @@ def can_change(
 
 def sees_non_public() -> bool:
     """Whether the signed-in user may see non-public agenda items and meetings."""
-    return permissions.sees_non_public(current_actor())
+    return permissions.sees_non_public(_shown_actor())
 
 
 def is_admin() -> bool:
     """Whether the signed-in user is an administrator."""
-    return permissions.is_admin(current_actor())
+    return permissions.is_admin(_shown_actor())
 
 
 def start_session(account_id: int, signed_in_at: datetime) -> None:
@@ -92,6 +104,7 @@ def signed_in_actor() -> Actor | None:
         _end_session(notice=ACCOUNT_INACTIVE)
         return None
     auth["last_seen"] = now
+    st.session_state[_RUN_ACTOR] = actor
     return actor
 
 
