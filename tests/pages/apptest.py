@@ -11,15 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from models.base import utcnow
 from models.enums import Role
+from tests.workspaces import ACCOUNT_IDS
 from ui.links import PAGES
 from ui.session import AUTH
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# The accounts in every page-test database, created in this order (ids 1, 2, 3).
-ACCOUNTS = {Role.ADMIN: "admin", Role.SECRETARIAT: "sekretariat", Role.READER: "leser"}
-ACCOUNT_IDS = {role: index for index, role in enumerate(ACCOUNTS, start=1)}
-PASSWORD = "ein-langes-testpasswort"
 
 
 def signed_in(at: AppTest, role: Role = Role.ADMIN) -> AppTest:

@@ -9,58 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
-from models import Agreement, Committee
-from models.db import make_engine
-from services import accounts
-from services.actor import SYSTEM_ACTOR
-from services.database import migrate
-from services.seed import load_demo_data
-from services.write import find_one
-from tests.pages.apptest import ACCOUNTS, PASSWORD
-
-# The Sekretariat of the demo workspace looks after the MV Lenkungsausschuss and KOMM24.
-SECRETARIAT_COMMITTEE = "Lenkungsausschuss E-Government Mecklenburg-Vorpommern"
-SECRETARIAT_AGREEMENT = "Gründung der KOMM24 GmbH"
-
-
-def _add_accounts(session: Session, *, demo: bool) -> None:
-    for role, username in ACCOUNTS.items():
-        data = {"username": username, "display_name": username.title(), "role": role}
-        accounts.create_account(session=session, actor=SYSTEM_ACTOR, data=data, password=PASSWORD)
-    if demo:
-        secretariat = find_one(session, accounts.Account, username="sekretariat")
-        committee = find_one(session, Committee, name=SECRETARIAT_COMMITTEE)
-        agreement = find_one(session, Agreement, title=SECRETARIAT_AGREEMENT)
-        if not (secretariat and committee and agreement):
-            raise LookupError("demo data changed: secretariat's committee or agreement missing")
-        for target in ({"committee_id": committee.id}, {"agreement_id": agreement.id}):
-            accounts.assign(
-                session=session, actor=SYSTEM_ACTOR, account_id=secretariat.id or 0, **target
-            )
-
-
-def _template(folder: Path, name: str) -> Path:
-    path = folder / f"{name}.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with Session(engine) as session:
-        if name == "demo":
-            load_demo_data(session)
-        if name != "blank":
-            _add_accounts(session, demo=name == "demo")
-    with engine.begin() as connection:
-        # Fold the WAL into the main file so one file copy carries everything.
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
+from tests.workspaces import KINDS, build_workspace
 
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("templates")
-    return {name: _template(folder, name) for name in ("blank", "empty", "demo")}
+    return {kind: build_workspace(folder / f"{kind}.db", kind) for kind in KINDS}
 
 
 def _database(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:

@@ -15,8 +15,8 @@ from services import accounts
 from services.actor import SYSTEM_ACTOR
 from services.errors import DomainError
 from services.periods import format_datetime
-from tests.pages.apptest import ACCOUNT_IDS, PASSWORD, click, page_app
-from tests.pages.conftest import SECRETARIAT_AGREEMENT, SECRETARIAT_COMMITTEE
+from tests.pages.apptest import click, page_app
+from tests.workspaces import ACCOUNT_IDS, PASSWORD, SECRETARIAT_AGREEMENT, SECRETARIAT_COMMITTEE
 
 NEW_PASSWORD = "ein-ganz-neues-passwort"
 

@@ -14,8 +14,8 @@ from models.enums import AgreementState, ApprovalState, Role
 from services import agreements, organizations
 from tests.conftest import ACTOR
 from tests.pages.apptest import page_app
-from tests.pages.conftest import SECRETARIAT_AGREEMENT
 from tests.pages.test_committees import READER_NOTE, captions, edit_controls
+from tests.workspaces import SECRETARIAT_AGREEMENT
 from ui.format import plain
 
 KOMM24 = "Gründung der KOMM24 GmbH"

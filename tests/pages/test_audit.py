@@ -19,8 +19,9 @@ from services.organizations import update_organization
 from services.periods import BERLIN
 from services.seed import load_demo_data
 from tests.conftest import ACTOR, make_agenda_item, make_voting_body
-from tests.pages.apptest import PASSWORD, page_app
+from tests.pages.apptest import page_app
 from tests.pages.test_overview import unescape
+from tests.workspaces import PASSWORD
 
 
 @pytest.fixture

@@ -25,14 +25,14 @@ from tests.conftest import (
     make_person,
     make_voting_body,
 )
-from tests.pages.apptest import ACCOUNT_IDS, entry_script, signed_in
-from tests.pages.conftest import SECRETARIAT_COMMITTEE
+from tests.pages.apptest import entry_script, signed_in
 from tests.pages.test_committees import (
     NOT_ASSIGNED_NOTE,
     READER_NOTE,
     captions,
     edit_controls,
 )
+from tests.workspaces import ACCOUNT_IDS, SECRETARIAT_COMMITTEE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ from models.enums import Role
 from services import accounts
 from services.actor import SYSTEM_ACTOR
 from services.errors import DomainError
-from tests.pages.apptest import PASSWORD, click, page_app
-from tests.pages.conftest import SECRETARIAT_AGREEMENT, SECRETARIAT_COMMITTEE
+from tests.pages.apptest import click, page_app
 from tests.pages.test_overview import page_links, unescape
+from tests.workspaces import PASSWORD, SECRETARIAT_AGREEMENT, SECRETARIAT_COMMITTEE
 from ui.session import AUTH
 
 NEW_PASSWORD = "mein-eigenes-neues-passwort"

@@ -7,7 +7,8 @@ from models.db import make_engine
 from models.enums import Role
 from services import accounts
 from services.actor import SYSTEM_ACTOR
-from tests.pages.apptest import ACCOUNT_IDS, reachable, whole_app
+from tests.pages.apptest import reachable, whole_app
+from tests.workspaces import ACCOUNT_IDS
 from ui.links import PAGES
 
 GATE_PAGES = {"sign_in", "first_run"}

@@ -12,7 +12,8 @@ from models.db import make_engine
 from models.enums import AuditAction, Role
 from services import accounts
 from services.actor import SYSTEM_ACTOR
-from tests.pages.apptest import ACCOUNT_IDS, PASSWORD, click, reachable, whole_app
+from tests.pages.apptest import click, reachable, whole_app
+from tests.workspaces import ACCOUNT_IDS, PASSWORD
 from ui.links import PAGES
 from ui.session import AUTH
 

@@ -64,7 +64,8 @@ from services.generator import GENERATOR, SOURCE, GenerateReport, generate
 from services.periods import valid_on
 from services.validation import validate
 from tests.conftest import ACTOR
-from tests.pages.apptest import PASSWORD, page_app
+from tests.pages.apptest import page_app
+from tests.workspaces import PASSWORD
 from ui.links import PAGES
 
 TODAY = date(2026, 6, 1)
