@@ -1,5 +1,7 @@
 """Kooperationsraum: the router. Page config, the sign-in gate and the navigation per role."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from models.enums import Role
@@ -10,7 +12,10 @@ from ui.format import plain
 from ui.links import PAGES
 from ui.session import sign_out, signed_in_actor
 
-st.set_page_config(page_title="Kooperationsraum", page_icon=":material/hub:", layout="wide")
+# The icon is a file of ours: a Material icon here would be fetched from fonts.gstatic.com,
+# which office networks often block (a console error on every page).
+FAVICON = Path(__file__).parent / "ui" / "assets" / "favicon.svg"
+st.set_page_config(page_title="Kooperationsraum", page_icon=str(FAVICON), layout="wide")
 
 
 def page(noun: str, title: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:
@@ -19,43 +24,66 @@ def page(noun: str, title: str, icon: str, url_path: str, *, default: bool = Fal
     return st.Page(PAGES[noun], title=title, icon=icon, url_path=url_path, default=default)
 
 
+# The workspace's pages by section: (noun, title, icon, address). Übersicht is the default.
+SECTIONS: dict[str, list[tuple[str, str, str, str]]] = {
+    "Arbeitsraum": [
+        ("overview", "Übersicht", ":material/dashboard:", "uebersicht"),
+        ("decisions", "Beschlüsse", ":material/task_alt:", "beschluesse"),
+    ],
+    "Gremienarbeit": [
+        ("committees", "Gremien", ":material/groups:", "gremien"),
+        ("meetings", "Sitzungen", ":material/event:", "sitzungen"),
+        ("agreements", "Vereinbarungen", ":material/handshake:", "vereinbarungen"),
+    ],
+    "Auswertung": [
+        ("topic_fields", "Themenfelder", ":material/grid_view:", "themenfelder"),
+        ("participation", "Beteiligung", ":material/donut_large:", "beteiligung"),
+        ("network", "Kooperationsnetz", ":material/hub:", "kooperationsnetz"),
+        ("timeline", "Zeitleiste", ":material/timeline:", "zeitleiste"),
+        ("committee_work", "Gremienarbeit", ":material/monitoring:", "gremienarbeit"),
+    ],
+    "Verzeichnis": [
+        ("organizations", "Organisationen", ":material/account_balance:", "organisationen"),
+        ("persons", "Personen", ":material/person:", "personen"),
+    ],
+    "Verwaltung": [
+        ("export", "Export und Import", ":material/import_export:", "export"),
+        ("audit", "Änderungsprotokoll", ":material/history:", "aenderungsprotokoll"),
+        ("accounts", "Benutzer", ":material/manage_accounts:", "benutzer"),
+    ],
+    "Konto": [
+        ("my_account", "Mein Konto", ":material/account_circle:", "mein-konto"),
+    ],
+}
+DEFAULT = "uebersicht"
+
+
 def workspace(actor: Actor) -> dict[str, list[st.Page]]:
     """The signed-in user's sections; Lesend sees the same pages, only changes nothing."""
-    export = "Export und Import" if actor.role is not Role.READER else "Export"
-    administration = [
-        page("export", export, ":material/import_export:", "export"),
-        page("audit", "Änderungsprotokoll", ":material/history:", "aenderungsprotokoll"),
+    sections: dict[str, list[st.Page]] = {}
+    for section, entries in SECTIONS.items():
+        for noun, title, icon, address in entries:
+            if noun == "accounts" and actor.role is not Role.ADMIN:
+                continue
+            if noun == "export" and actor.role is Role.READER:
+                title = "Export"
+            sections.setdefault(section, []).append(
+                page(noun, title, icon, address, default=address == DEFAULT)
+            )
+    return sections
+
+
+def sign_in_everywhere() -> list[st.Page]:
+    """The sign-in at every workspace address.
+
+    A shared link (a meeting, a decision) then asks for the sign-in and, once signed in,
+    opens what it names, instead of Streamlit falling back to its main page.
+    """
+    return [
+        page("sign_in", "Anmeldung", ":material/login:", address, default=address == DEFAULT)
+        for entries in SECTIONS.values()
+        for _noun, _title, _icon, address in entries
     ]
-    if actor.role is Role.ADMIN:
-        administration.append(
-            page("accounts", "Benutzer", ":material/manage_accounts:", "benutzer")
-        )
-    return {
-        "Arbeitsraum": [
-            page("overview", "Übersicht", ":material/dashboard:", "uebersicht", default=True),
-            page("decisions", "Beschlüsse", ":material/task_alt:", "beschluesse"),
-        ],
-        "Gremienarbeit": [
-            page("committees", "Gremien", ":material/groups:", "gremien"),
-            page("meetings", "Sitzungen", ":material/event:", "sitzungen"),
-            page("agreements", "Vereinbarungen", ":material/handshake:", "vereinbarungen"),
-        ],
-        "Auswertung": [
-            page("topic_fields", "Themenfelder", ":material/grid_view:", "themenfelder"),
-            page("participation", "Beteiligung", ":material/donut_large:", "beteiligung"),
-            page("network", "Kooperationsnetz", ":material/hub:", "kooperationsnetz"),
-            page("timeline", "Zeitleiste", ":material/timeline:", "zeitleiste"),
-            page("committee_work", "Gremienarbeit", ":material/monitoring:", "gremienarbeit"),
-        ],
-        "Verzeichnis": [
-            page("organizations", "Organisationen", ":material/account_balance:", "organisationen"),
-            page("persons", "Personen", ":material/person:", "personen"),
-        ],
-        "Verwaltung": administration,
-        "Konto": [
-            page("my_account", "Mein Konto", ":material/account_circle:", "mein-konto"),
-        ],
-    }
 
 
 def account_sidebar(actor: Actor) -> None:
@@ -83,10 +111,7 @@ if not set_up:
         position="hidden",
     )
 elif (actor := signed_in_actor()) is None:
-    navigation = st.navigation(
-        [page("sign_in", "Anmeldung", ":material/login:", "anmeldung", default=True)],
-        position="hidden",
-    )
+    navigation = st.navigation(sign_in_everywhere(), position="hidden")
 else:
     account_sidebar(actor)
     # Every page listed: the collapsed list would end in Streamlit's English "View N more".

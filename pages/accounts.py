@@ -15,7 +15,7 @@ from services.agreements import list_agreements
 from services.committees import committee_choices
 from services.errors import DomainError
 from services.periods import format_datetime
-from ui import forms, links
+from ui import forms, layout, links
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import is_admin, show_flash, sso_configured
@@ -360,7 +360,10 @@ def detail_view(session: Session, account_id: int) -> None:
     fact("letzte Anmeldung", when(account.last_sign_in_at) or "noch nie")
     fact("Passwort geändert am", when(account.password_changed_at))
     assignment_count = len(accounts.list_assignments(session, account_id))
-    tabs = st.tabs(["Bearbeiten", "Passwort", f"Zuordnungen ({assignment_count})"])
+    tabs = layout.tabs(
+        ["Bearbeiten", "Passwort", f"Zuordnungen ({assignment_count})"],
+        key=f"account_tabs_{account_id}",
+    )
     with tabs[0]:
         edit_form(account)
         state_buttons(account)

@@ -37,7 +37,7 @@ from services.errors import NotFoundError
 from services.meetings import meeting_choices
 from services.organizations import count_organizations, organization_choices
 from services.periods import format_date
-from ui import forms, links
+from ui import forms, layout, links
 from ui.cache import cached
 from ui.db import session_scope
 from ui.format import plain
@@ -263,7 +263,9 @@ def agreement_view(agreement_id: int) -> None:
         st.caption(f"Quelle: {plain(agreement['source'])}")
 
     labels = ["Parteien", "Zustimmungen", "Zeitleiste"]
-    tabs = st.tabs([*labels, "Bearbeiten"] if may_change else labels)
+    tabs = layout.tabs(
+        [*labels, "Bearbeiten"] if may_change else labels, key=f"agreement_tabs_{agreement_id}"
+    )
     with tabs[0]:
         parties_section(agreement, parties, archived_parties, may_change)
     with tabs[1]:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from services import permissions
+from ui import layout
 from ui.exports.data import backup_panel, import_panel
 from ui.exports.minutes import minutes_panel
 from ui.exports.oparl import oparl_panel
@@ -21,6 +22,6 @@ if permissions.may_write_at_all(current_actor()):
     panels["Import"] = import_panel
 if is_admin():
     panels["Sicherung"] = backup_panel
-for tab, panel in zip(st.tabs(list(panels)), panels.values(), strict=True):
+for tab, panel in zip(layout.tabs(list(panels), key="export_tabs"), panels.values(), strict=True):
     with tab:
         panel()

@@ -23,7 +23,7 @@ from services.committees import committee_choices
 from services.paging import Page
 from services.periods import format_date
 from services.write import get_row, key
-from ui import forms
+from ui import forms, layout
 from ui.db import session_scope
 from ui.exports.minutes import meeting_downloads
 from ui.exports.oparl import calendar_downloads
@@ -268,7 +268,7 @@ def meeting_view(meeting_id: int) -> None:
 
 def _tabs(meeting_id: int, labels: list[str]) -> Sequence[Any]:
     # Tracked tabs keep the secretary in the tab she works in when a save reruns the page.
-    return st.tabs(labels, key=f"meeting_tabs_{meeting_id}", on_change="rerun")
+    return layout.tabs(labels, key=f"meeting_tabs_{meeting_id}")
 
 
 def _hours(meeting: Meeting) -> str:
@@ -851,7 +851,9 @@ def _decision_form(
     forms.text(form, "text", "Beschlusstext", stored.get("text"), required=True, area=True)
     for column, (field, label) in zip(st.columns(len(VOTES)), VOTES.items(), strict=True):
         with column:
-            forms.number(form, field, label, stored.get(field))
+            forms.number(form, field, label, stored.get(field), error_below=False)
+    for field in VOTES:
+        forms.field_error(form, field)
     if not circulation:
         forms.choice(
             form,

@@ -21,7 +21,7 @@ from services.organizations import (
 )
 from services.periods import format_date
 from services.write import key
-from ui import forms, links
+from ui import forms, layout, links
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import show_flash
@@ -194,7 +194,9 @@ def detail_view(session: Session, org_id: int) -> None:
         f"Themenfelder ({len(participations)})",
         f"Untergeordnete ({children.total})",
     ]
-    tabs = st.tabs([*labels, "Bearbeiten"] if may_change else labels)
+    tabs = layout.tabs(
+        [*labels, "Bearbeiten"] if may_change else labels, key=f"organization_tabs_{org_id}"
+    )
     with tabs[0]:
         if committees.empty:
             st.info(

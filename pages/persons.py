@@ -17,7 +17,7 @@ from services.persons import (
     update_person,
 )
 from services.write import key
-from ui import forms, links
+from ui import forms, layout, links
 from ui.db import session_scope
 from ui.format import plain
 from ui.session import show_flash
@@ -162,7 +162,9 @@ def detail_view(session: Session, person_id: int) -> None:
     memberships = person_memberships(session, person_id)
     may_change = forms.editable("person")
     labels = [f"Mitgliedschaften ({len(memberships)})"]
-    tabs = st.tabs([*labels, "Bearbeiten"] if may_change else labels)
+    tabs = layout.tabs(
+        [*labels, "Bearbeiten"] if may_change else labels, key=f"person_tabs_{person_id}"
+    )
     with tabs[0]:
         show_table(
             memberships,

@@ -40,7 +40,7 @@ from services.topic_fields import (
     restore_participation,
 )
 from services.write import get_row
-from ui import forms, links
+from ui import forms, layout, links
 from ui.cache import cached
 from ui.charts import chart
 from ui.db import session_scope
@@ -296,8 +296,9 @@ def overview_page() -> None:
         )
         return
     filters = read_filters()
-    matrix_tab, kinds_tab, list_tab = st.tabs(
-        ["Beteiligungsmatrix", "Beteiligte je Themenfeld", "Themenfelder im Einzelnen"]
+    matrix_tab, kinds_tab, list_tab = layout.tabs(
+        ["Beteiligungsmatrix", "Beteiligte je Themenfeld", "Themenfelder im Einzelnen"],
+        key="topic_fields_tabs",
     )
     with matrix_tab:
         matrix_section(filters)

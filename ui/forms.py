@@ -271,11 +271,17 @@ def number(
     *,
     min_value: int = 0,
     help: str | None = None,
+    error_below: bool = True,
 ) -> None:
-    """A whole-number field that may stay empty."""
+    """A whole-number field that may stay empty.
+
+    `error_below=False` leaves the message to the caller: a field in a narrow column shows
+    it under the whole row (`field_error`), where a German sentence has room.
+    """
     _initial(form, field, value)
     st.number_input(label, min_value=min_value, step=1, key=key(form, field), help=help)
-    field_error(form, field)
+    if error_below:
+        field_error(form, field)
 
 
 def day(
