@@ -108,6 +108,8 @@ def _column(entity: str, field: str) -> sa.Column[Any] | None:
 
 
 def _python_type(column_type: Any) -> type | None:
+    # Through TypeDecorators such as the UTC timestamps (their own python_type is `object`).
+    column_type = getattr(column_type, "impl", column_type)
     try:
         return column_type.python_type  # type: ignore[no-any-return]
     except NotImplementedError:

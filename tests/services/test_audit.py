@@ -141,6 +141,10 @@ def test_change_lines_show_dates_enums_and_flags_in_german() -> None:
     ]
     # References show the record number.
     assert change_lines("person", {"organization_id": [None, 14]}) == ["Organisation: — → Nr. 14"]
+    # UTC timestamps (a TypeDecorator over DateTime) in German local time, not ISO.
+    assert change_lines(
+        "user_account", {"last_sign_in_at": [None, "2026-11-29T04:29:49.334676+00:00"]}
+    ) == ["letzte Anmeldung: — → 29.11.2026 05:29"]
 
 
 # --- the trail as CSV ----------------------------------------------------------------------
