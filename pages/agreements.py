@@ -197,7 +197,7 @@ def agreement_list() -> None:
     visit = st.session_state.get("agreements.visit", 0)
     selected = pick_table(
         frame,
-        ["title", "kind", "state", "parties", "concluded_on", "target_date", "status"],
+        ["title", "state", "status", "target_date", "parties", "kind", "concluded_on"],
         key=f"agreements.table.{visit}.{list_key}",
         empty=(
             "Keine Vereinbarungen passen zu diesen Filtern."

@@ -32,7 +32,18 @@ from ui.session import sees_non_public, show_flash
 from ui.tables import paged, pick_table, show_table
 
 STATUS = FollowUpStatus.labels()
-LIST_COLUMNS = ["marker", "committee", "reference", "kind", "text", "responsible", "due_date"]
+# Beschlusskontrolle first (number, due date, state, who): on a laptop the long committee
+# name and text come after them and may scroll.
+LIST_COLUMNS = [
+    "marker",
+    "reference",
+    "due_date",
+    "status",
+    "responsible",
+    "committee",
+    "kind",
+    "text",
+]
 LIST_LABELS = {"marker": "überfällig seit", "status": "Umsetzungsstand"}
 NOTE_LABELS = {"noted_on": "Datum", "status": "Umsetzungsstand", "text": "Vermerk", "by": "von"}
 
@@ -40,7 +51,7 @@ NOTE_LABELS = {"noted_on": "Datum", "status": "Umsetzungsstand", "text": "Vermer
 # Read-only lists and filter choices, shared until the next stored change.
 decision_committees_of = cached(decision_committees)
 responsible_organizations_of = cached(responsible_organizations)
-list_decisions_of = cached(list_decisions)
+list_decisions_of = cached(list_decisions, waiting="Beschlüsse werden geladen …")
 
 
 def overdue_banner(count: int) -> None:
@@ -118,7 +129,7 @@ def decision_list() -> None:
     visit = st.session_state.get("decisions.visit", 0)
     selected = pick_table(
         frame,
-        [*LIST_COLUMNS, "status"],
+        LIST_COLUMNS,
         key=f"decisions.table.{visit}.{list_key}",
         empty=empty,
         labels=LIST_LABELS,

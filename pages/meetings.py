@@ -194,7 +194,7 @@ def list_view() -> None:
     filtered = committee_id is not None or state is not None
     chosen = pick_table(
         page.rows,
-        ["start", "committee", "number", "title", "state", "kind", "location"],
+        ["start", "committee", "number", "state", "title", "kind", "location"],
         key="meetings.table",
         labels=LIST_LABELS,
         empty="Keine Sitzungen für diese Auswahl."
@@ -646,7 +646,8 @@ def _attendance_sheet(session: Session, meeting: Meeting, sheet: pd.DataFrame, s
     persons = meetings.person_options(session, meeting_id, search=search, include=picked)
     for row in rows:
         person_id = row["person_id"]
-        who, status, substitute = st.columns([3, 2, 3])
+        # Name and role get the room; the substitute column fills only for „vertreten“.
+        who, status, substitute = st.columns([5, 2, 3])
         details = [plain(row["role"])]
         if row["on_behalf_of"]:
             details.append(plain(row["on_behalf_of"]))

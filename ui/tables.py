@@ -1,12 +1,45 @@
 """Tables as every page shows them: German headers and dates, paging, a clear empty state."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from services.paging import DEFAULT_PAGE_SIZE, Page
 from ui.format import german_table, plain
+
+# The main area on a 1366×768 laptop with the sidebar open, and what one character takes in
+# Streamlit's table font; a column never gets narrower than CAPPED_WIDTH through capping.
+AVAILABLE_WIDTH = 900
+CHARACTER_WIDTH = 7.5
+CELL_PADDING = 24
+CAPPED_WIDTH = 220
+
+
+def column_widths(shown: pd.DataFrame) -> dict[str, Any]:
+    """Widths that keep every column of `shown` on a laptop screen where possible.
+
+    The table sizes each column to its longest cell, so one long committee name or decision
+    text pushes status and due date out of sight. When the columns would not fit, the widest
+    are capped (their full text stays in the cell's tooltip and on the record's page).
+    """
+    natural = {
+        column: min(
+            500.0,
+            CELL_PADDING
+            + CHARACTER_WIDTH
+            * max([len(str(column)), *(len(str(value)) for value in shown[column].head(200))]),
+        )
+        for column in shown.columns
+    }
+    capped: dict[str, Any] = {}
+    for column in sorted(natural, key=natural.__getitem__, reverse=True):
+        if sum(natural.values()) <= AVAILABLE_WIDTH or natural[column] <= CAPPED_WIDTH:
+            break
+        natural[column] = CAPPED_WIDTH
+        capped[column] = st.column_config.Column(width=CAPPED_WIDTH)
+    return capped
 
 
 def show_table(
@@ -20,7 +53,8 @@ def show_table(
     if frame.empty:
         st.info(empty, icon=":material/info:")
         return
-    st.dataframe(german_table(frame, columns, labels), hide_index=True, width="stretch")
+    shown = german_table(frame, columns, labels)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_widths(shown))
 
 
 def pick_table(
@@ -35,10 +69,12 @@ def pick_table(
     if frame.empty:
         st.info(empty, icon=":material/info:")
         return None
+    shown = german_table(frame, columns, labels)
     event = st.dataframe(
-        german_table(frame, columns, labels),
+        shown,
         hide_index=True,
         width="stretch",
+        column_config=column_widths(shown),
         key=key,
         on_select="rerun",
         selection_mode="single-row",
