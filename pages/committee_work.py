@@ -44,9 +44,9 @@ RECORDS = [column for column in RECORD_COLUMNS if column != "id"]
 committee_choices_of = cached(committee_choices)
 activity_start_of = cached(activity_start)
 demo_data_in = cached(demo_data_in_use)
-status_view_of = cached(status_view)
-overdue_view_of = cached(overdue_view)
-attendance_view_of = cached(attendance_view)
+status_view_of = cached(status_view, waiting="Umsetzungsstand der Beschlüsse wird berechnet …")
+overdue_view_of = cached(overdue_view, waiting="Überfällige Beschlüsse werden ermittelt …")
+attendance_view_of = cached(attendance_view, waiting="Anwesenheit wird ausgewertet …")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ui.tables import paged, show_table
 
 STATES = state_choices()
 # Read-only aggregates, shared until the next stored change.
-involvement_chart_of = cached(involvement_chart)
+involvement_chart_of = cached(involvement_chart, waiting="Beteiligung wird ausgewertet …")
 involvement_organizations_of = cached(involvement_organizations)
 CHARTS: dict[ChartKind, str] = {"sunburst": "Sonnendiagramm", "treemap": "Kacheldiagramm"}
 EMPTY: dict[Measure, str] = {

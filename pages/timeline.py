@@ -37,8 +37,8 @@ TABLE_COLUMNS = ["date", "kind_label", "flag", "lane", "label", "status", "state
 MAX_LINKS = 20
 SELECTION_LIMIT = 500
 # Every event of the country is counted per month on each view: once per data version suffices.
-monthly_counts_of = cached(monthly_counts)
-timeline_events_of = cached(timeline_events)
+monthly_counts_of = cached(monthly_counts, waiting="Zeitleiste wird berechnet …")
+timeline_events_of = cached(timeline_events, waiting="Ereignisse werden geladen …")
 committee_choices_of = cached(committee_choices)
 
 

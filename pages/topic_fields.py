@@ -81,9 +81,11 @@ LEVEL_NOUNS = {"kind": "Art", "state": "Bundesland"}
 
 
 # Read-only aggregates and charts, shared until the next stored change.
-matrix_chart_of = cached(matrix_chart)
-participants_chart_of = cached(participants_chart)
-participation_records_of = cached(participation_records)
+matrix_chart_of = cached(matrix_chart, waiting="Beteiligungsmatrix wird berechnet …")
+participants_chart_of = cached(
+    participants_chart, waiting="Beteiligte je Themenfeld werden gezählt …"
+)
+participation_records_of = cached(participation_records, waiting="Beteiligungen werden geladen …")
 topic_field_names_of = cached(topic_field_names)
 topic_field_overview_of = cached(topic_field_overview)
 
@@ -290,8 +292,9 @@ def overview_page() -> None:
     fields = topic_field_names_of()
     if not fields:
         st.info(
-            "Noch keine Themenfelder erfasst. Die 14 OZG-Themenfelder und ihre Federführungen "
-            "kommen mit den Demodaten (`make seed`).",
+            "Noch keine Themenfelder erfasst. Die 14 OZG-Themenfelder mit ihren Federführungen "
+            "spielt die Administration des Servers mit den Demodaten ein "
+            "(`manage.py seed`, mit Quellenangaben).",
             icon=":material/info:",
         )
         return

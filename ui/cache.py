@@ -38,10 +38,12 @@ def _cached(
 _QUERIES: dict[str, Callable[..., Any]] = {}
 
 
-def cached(query: Callable[..., T]) -> Callable[..., T]:
+def cached(query: Callable[..., T], *, waiting: str = "Daten werden geladen …") -> Callable[..., T]:
     """Wrap a service query `query(session, ...)` so that pages call it as `query(...)`.
 
     The result is computed once per data version and arguments, and shared by all users.
+    While it is computed, `waiting` shows as a spinner; Streamlit shows a spinner only after
+    half a second, so answers from the cache and quick queries show none.
     """
     name = f"{query.__module__}.{query.__qualname__}"
     _QUERIES[name] = query
@@ -50,6 +52,7 @@ def cached(query: Callable[..., T]) -> Callable[..., T]:
     def call(*args: Any, **kwargs: Any) -> T:
         with session_scope() as session:
             version = data_version(session)
-        return _cached(version, Settings().database_url, name, args, kwargs)  # type: ignore[no-any-return]
+        with st.spinner(waiting):
+            return _cached(version, Settings().database_url, name, args, kwargs)  # type: ignore[no-any-return]
 
     return call

@@ -79,7 +79,7 @@ def import_review(kind: str, data: bytes, filename: str) -> None:
     digest = (kind, hashlib.sha256(data).hexdigest())
     stored = st.session_state.get(_PREVIEW)
     if not stored or stored[0] != digest:
-        with session_scope() as session:
+        with st.spinner("Datei wird geprüft …"), session_scope() as session:
             stored = (digest, preview_import(session, kind=kind, data=data, filename=filename))
         st.session_state[_PREVIEW] = stored
     preview: ImportPreview = stored[1]
@@ -174,7 +174,8 @@ def restore_review(data: bytes) -> None:
     if error:
         st.error(plain(error), icon=":material/error:")
     try:
-        manifest, _ = read_backup(data)
+        with st.spinner("Sicherung wird geprüft …"):
+            manifest, _ = read_backup(data)
     except DomainError as exc:
         st.error(plain(exc.message), icon=":material/error:")
         return
