@@ -9,6 +9,7 @@ from services.accounts import accounts_exist
 from services.actor import Actor
 from ui.db import session_scope
 from ui.format import plain
+from ui.layout import page_style
 from ui.links import PAGES
 from ui.session import sign_out, signed_in_actor
 
@@ -16,6 +17,7 @@ from ui.session import sign_out, signed_in_actor
 # which office networks often block (a console error on every page).
 FAVICON = Path(__file__).parent / "ui" / "assets" / "favicon.svg"
 st.set_page_config(page_title="Kooperationsraum", page_icon=str(FAVICON), layout="wide")
+page_style()
 
 
 def page(noun: str, title: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:

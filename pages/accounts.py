@@ -109,6 +109,11 @@ def create_form() -> None:
 
 def list_view(session: Session) -> None:
     st.title("Benutzer")
+    st.caption(
+        "Konten mit Rolle (Administrator, Sekretariat, Lesend) und den Gremien und "
+        "Vereinbarungen, die ein Sekretariat bearbeitet. Wählen Sie eine Zeile, um ein Konto "
+        "zu bearbeiten."
+    )
     show_flash()
     frame = accounts.list_accounts(session)
     frame["last_sign_in"] = frame["last_sign_in_at"].map(when)

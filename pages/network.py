@@ -31,7 +31,7 @@ STATES = FederalState.labels()
 FOCUS = "org"
 VISIT = "network.visit"
 # Querying, laying out and drawing thousands of links: once per data version and filter.
-network_view_of = cached(network_view)
+network_view_of = cached(network_view, waiting="Kooperationsnetz wird berechnet …")
 
 
 def filters() -> tuple[str | None, list[str], date | None]:
@@ -126,6 +126,12 @@ def show_network(net: Network, figure: Figure, focus: int | None, filter_key: st
             f"Gezeigt: die {len(net.edges)} stärksten von {net.edge_total} Verbindungen "
             "zwischen diesen Organisationen."
         )
+    # Above the chart: on a laptop screen the chart fills the view, a hint below goes unseen.
+    st.caption(
+        "Fahren Sie über die Mitte einer Linie: dort steht, was die beiden verbindet. "
+        "Ein Klick auf eine Organisation zeigt nur ihr Umfeld; mit dem Lasso wählen Sie "
+        "mehrere Verbindungen aus."
+    )
     visit = st.session_state.get(VISIT, 0)
     points = chart(
         figure,
@@ -137,11 +143,6 @@ def show_network(net: Network, figure: Figure, focus: int | None, filter_key: st
     chosen = selected_organizations(points)
     if len(chosen) == 1 and chosen[0] != focus:
         change_focus(chosen[0])
-    st.caption(
-        "Fahren Sie über die Mitte einer Linie: dort steht, was die beiden verbindet. "
-        "Ein Klick auf eine Organisation zeigt nur ihr Umfeld; mit dem Lasso wählen Sie "
-        "mehrere Verbindungen aus."
-    )
     if points:
         st.markdown("**Ausgewählte Verbindungen**")
         show_table(

@@ -98,7 +98,8 @@ if counts["committees"] == 0 and counts["organizations"] == 0 and counts["agreem
         "Der Arbeitsraum ist noch leer. Legen Sie unter Gremien das erste Gremium an; die "
         "Organisationen und Personen, die darin mitwirken, erfassen Sie unter Organisationen "
         "und Personen. Danach planen Sie unter Sitzungen die erste Sitzung. "
-        "Beispieldaten lädt `python manage.py seed`.",
+        "Beispieldaten mit Quellen spielt die Administration des Servers mit "
+        "`manage.py seed` ein.",
         icon=":material/rocket_launch:",
     )
     links.link("committees", "Zu den Gremien")

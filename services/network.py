@@ -687,6 +687,8 @@ def network_figure(
                 text=group["label"].tolist(),
                 textposition="top center",
                 textfont={"size": 11},
+                # A long name beside an outer node may reach into the margin, not be cut off.
+                cliponaxis=False,
                 marker={
                     "size": sizes,
                     "color": ORGANIZATION_KIND_COLORS.get(str(kind), "#a6a6a6"),
@@ -728,7 +730,7 @@ def network_figure(
             )
         )
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
-    figure.update_xaxes(**hidden, range=_padded([x for x, _ in positions.values()], 0.08))
+    figure.update_xaxes(**hidden, range=_padded([x for x, _ in positions.values()], 0.12))
     figure.update_yaxes(**hidden, range=_padded([y for _, y in positions.values()], 0.06))
     style(figure, height=620)
     # The legend below the graph, clear of Plotly's toolbar.
