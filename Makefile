@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run setup test lint typecheck pytest migrate seed check postgres bench clean
+.PHONY: run setup test lint typecheck pytest migrate seed check postgres bench screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt")'
@@ -55,6 +55,10 @@ check: $(VENV)/.requirements
 ## BENCH_POSTGRES_URL names one); writes bench/results/latest.json and latest.md.
 bench: $(VENV)/.requirements
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## The README's screenshots (docs/screenshots/), from the browser tests' set-up; needs chromium.
+screenshots: $(VENV)/.requirements-dev
+	$(BIN)/python scripts/screenshots.py
 
 ## Start the local PostgreSQL cluster and create the test database (needs root).
 postgres:

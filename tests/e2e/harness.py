@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # The smallest screen we promise to support: a 1366×768 office laptop.
-CONTEXT = {
+CONTEXT: dict[str, Any] = {
     "viewport": {"width": 1366, "height": 768},
     "locale": "de-DE",
     "timezone_id": "Europe/Berlin",
@@ -177,6 +177,7 @@ class BrowserProblems:
 # --- waiting for Streamlit ------------------------------------------------------------------
 
 APP = "[data-testid=stApp]"
+NAV_LINK = "[data-testid=stSidebarNavLink]"
 IDLE = f"{APP}[data-test-script-state=notRunning]"
 RUNNING = f"{APP}[data-test-script-state=running]"
 
@@ -225,7 +226,7 @@ def sign_in(page: Page, username: str, password: str, *, path: str = "/") -> Non
 
 def navigate(page: Page, label: str) -> None:
     """Follow the sidebar link `label`, as a user does (a reload would sign out)."""
-    page.locator("[data-testid=stSidebarNavLink]", has_text=label).first.click()
+    page.locator(NAV_LINK, has_text=label).first.click()
     settle(page)
     expect(page.locator("h1").first).to_be_visible()
 
@@ -333,3 +334,33 @@ def click_chart(page: Page, chart: Locator, x: Any, y: Any) -> None:
     page.mouse.click(point["x"], point["y"])
     # Plotly reports a selection only after its double-click window has passed.
     settle(page, starts_within=5000)
+
+
+def overflowing(page: Page) -> list[str]:
+    """Elements of the main area that stick out to the right of it (a horizontal scrollbar
+    on a 1366×768 screen); tables and charts scroll inside themselves and are left out."""
+    return list(
+        page.locator("[data-testid=stMainBlockContainer]").evaluate(
+            """main => {
+                const right = main.getBoundingClientRect().right + 2;
+                const inside = "[data-testid=stDataFrame], .js-plotly-plot, pre, code";
+                const found = [];
+                for (const element of main.querySelectorAll("*")) {
+                    if (element.closest(inside)) continue;
+                    const box = element.getBoundingClientRect();
+                    if (box.width === 0 || box.height === 0) continue;
+                    if (box.right > right) {
+                        const name = element.dataset.testid || element.tagName.toLowerCase();
+                        found.push(`${name}: ${(element.innerText || "").slice(0, 60)}`);
+                    }
+                }
+                return found;
+            }"""
+        )
+    )
+
+
+def sidebar_pages(page: Page) -> list[str]:
+    """The titles of the pages the sidebar offers the signed-in user, in its order."""
+    # Each link's text is its Material icon's name, then the title.
+    return [text.split("\n")[-1] for text in page.locator(NAV_LINK).all_inner_texts()]
