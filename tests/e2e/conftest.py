@@ -30,8 +30,8 @@ def _chromium() -> None:
     if missing is None:
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"Browser tests required (REQUIRE_BROWSER=1), but {missing}.")
-    pytest.skip(f"Browser tests skipped: {missing}.")
+        pytest.fail(f"Browser-Tests verlangt (REQUIRE_BROWSER=1), aber {missing}.")
+    pytest.skip(f"Browser-Tests übersprungen: {missing}.")
 
 
 @pytest.fixture(scope="session")
