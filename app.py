@@ -20,10 +20,19 @@ st.set_page_config(page_title="Kooperationsraum", page_icon=str(FAVICON), layout
 page_style()
 
 
-def page(noun: str, title: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:
+def page(
+    noun: str, title: str, icon: str, url_path: str, *, default: bool = False, hidden: bool = False
+) -> st.Page:
     # The default page is served at the app's root address. Its url_path still names it:
     # one inferred from the file name would collide with the pages/ folder's own entries.
-    return st.Page(PAGES[noun], title=title, icon=icon, url_path=url_path, default=default)
+    return st.Page(
+        PAGES[noun],
+        title=title,
+        icon=icon,
+        url_path=url_path,
+        default=default,
+        visibility="hidden" if hidden else "visible",
+    )
 
 
 # The workspace's pages by section: (noun, title, icon, address). Übersicht is the default.
@@ -53,10 +62,9 @@ SECTIONS: dict[str, list[tuple[str, str, str, str]]] = {
         ("audit", "Änderungsprotokoll", ":material/history:", "aenderungsprotokoll"),
         ("accounts", "Benutzer", ":material/manage_accounts:", "benutzer"),
     ],
-    "Konto": [
-        ("my_account", "Mein Konto", ":material/account_circle:", "mein-konto"),
-    ],
 }
+# Reached from the account box under the navigation, not listed in it.
+MY_ACCOUNT = ("my_account", "Mein Konto", ":material/account_circle:", "mein-konto")
 DEFAULT = "uebersicht"
 
 
@@ -72,6 +80,7 @@ def workspace(actor: Actor) -> dict[str, list[st.Page]]:
             sections.setdefault(section, []).append(
                 page(noun, title, icon, address, default=address == DEFAULT)
             )
+    sections["Verwaltung"].append(page(*MY_ACCOUNT, hidden=True))
     return sections
 
 
@@ -83,7 +92,7 @@ def sign_in_everywhere() -> list[st.Page]:
     """
     return [
         page("sign_in", "Anmeldung", ":material/login:", address, default=address == DEFAULT)
-        for entries in SECTIONS.values()
+        for entries in [*SECTIONS.values(), [MY_ACCOUNT]]
         for _noun, _title, _icon, address in entries
     ]
 
@@ -91,9 +100,20 @@ def sign_in_everywhere() -> list[st.Page]:
 def account_sidebar(actor: Actor) -> None:
     """Who is signed in, with which role, and the way out."""
     with st.sidebar:
-        st.markdown(f"**{plain(actor.display_name)}**")
-        st.caption(f"{plain(actor.username)} · {actor.role.label}")
-        st.button("Abmelden", key="app.sign_out", icon=":material/logout:", on_click=sign_out)
+        # One element and a slim button: on a 768 px screen they fit below the navigation.
+        st.markdown(
+            f"**{plain(actor.display_name)}**  \n"
+            f":small[:gray[{plain(actor.username)} · {actor.role.label}]]"
+        )
+        own, out = st.columns(2, vertical_alignment="center")
+        own.page_link(PAGES["my_account"], label="Mein Konto", icon=":material/account_circle:")
+        out.button(
+            "Abmelden",
+            key="app.sign_out",
+            icon=":material/logout:",
+            on_click=sign_out,
+            type="tertiary",
+        )
 
 
 with session_scope() as db:
@@ -115,7 +135,8 @@ if not set_up:
 elif (actor := signed_in_actor()) is None:
     navigation = st.navigation(sign_in_everywhere(), position="hidden")
 else:
-    account_sidebar(actor)
     # Every page listed: the collapsed list would end in Streamlit's English "View N more".
     navigation = st.navigation(workspace(actor), expanded=True)
+    # After the navigation: its link to „Mein Konto“ needs the page registered.
+    account_sidebar(actor)
 navigation.run()

@@ -68,7 +68,7 @@ def test_sign_in_with_the_right_password_opens_the_workspace(demo_url: str) -> N
     assert auth["account_id"] == ACCOUNT_IDS[Role.ADMIN]
     assert auth["signed_in_at"].tzinfo is not None
     assert auth["last_seen"].tzinfo is not None
-    assert sidebar_texts(at)[:2] == ["**Admin**", f"admin · {Role.ADMIN.label}"]
+    assert sidebar_texts(at)[0] == f"**Admin**  \n:small[:gray[admin · {Role.ADMIN.label}]]"
     assert account(demo_url, "admin").last_sign_in_at is not None
     # The password does not linger in the browser session.
     assert PASSWORD not in [str(value) for value in at.session_state.values()]
