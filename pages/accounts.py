@@ -111,8 +111,7 @@ def list_view(session: Session) -> None:
     st.title("Benutzer")
     st.caption(
         "Konten mit Rolle (Administrator, Sekretariat, Lesend) und den Gremien und "
-        "Vereinbarungen, die ein Sekretariat bearbeitet. Wählen Sie eine Zeile, um ein Konto "
-        "zu bearbeiten."
+        "Vereinbarungen, die ein Sekretariat bearbeitet."
     )
     show_flash()
     frame = accounts.list_accounts(session)
@@ -121,6 +120,7 @@ def list_view(session: Session) -> None:
         frame,
         LIST_COLUMNS,
         key="accounts.table",
+        opens="das Konto",
         empty="Noch keine Konten.",
         labels=LABELS,
     )

@@ -199,6 +199,7 @@ def agreement_list() -> None:
         frame,
         ["title", "state", "status", "target_date", "parties", "kind", "concluded_on"],
         key=f"agreements.table.{visit}.{list_key}",
+        opens="die Vereinbarung",
         empty=(
             "Keine Vereinbarungen passen zu diesen Filtern."
             if filtered

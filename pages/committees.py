@@ -279,6 +279,7 @@ def list_view() -> None:
         rows,
         ["name", "short_name", "kind", "state", "host", "members", "meetings", "status", "source"],
         key="committees.table",
+        opens="das Gremium",
         empty=empty,
         labels={"state": "Bundesland", "members": "Mitglieder heute"},
     )

@@ -131,6 +131,7 @@ def decision_list() -> None:
         frame,
         LIST_COLUMNS,
         key=f"decisions.table.{visit}.{list_key}",
+        opens="den Beschluss",
         empty=empty,
         labels=LIST_LABELS,
     )

@@ -196,13 +196,12 @@ def list_view() -> None:
         page.rows,
         ["start", "committee", "number", "state", "title", "kind", "location"],
         key="meetings.table",
+        opens="die Sitzung",
         labels=LIST_LABELS,
         empty="Keine Sitzungen für diese Auswahl."
         if filtered
         else "Noch keine Sitzungen." + (" Legen Sie oben die erste an." if writable else ""),
     )
-    if not page.rows.empty:
-        st.caption("Wählen Sie eine Zeile, um die Sitzung zu öffnen.")
     if chosen is not None:
         st.query_params["id"] = str(chosen)
         st.rerun()

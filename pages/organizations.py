@@ -146,7 +146,12 @@ def list_view(session: Session) -> None:
     if page.page_count == 1 and page.total:
         st.caption(f"{page.total} Organisation{'en' if page.total != 1 else ''}")
     chosen = pick_table(
-        page.rows, LIST_COLUMNS, key="organizations.table", empty=empty, labels=LABELS
+        page.rows,
+        LIST_COLUMNS,
+        key="organizations.table",
+        empty=empty,
+        labels=LABELS,
+        opens="die Organisation",
     )
     if chosen is not None:
         st.query_params["id"] = str(chosen)
@@ -256,6 +261,7 @@ def detail_view(session: Session, org_id: int) -> None:
             child_page.rows,
             ["name", "kind", "state", "ags", "archived"],
             key=f"organizations.children_table_{org_id}",
+            opens="die Organisation",
             empty="Keine untergeordneten Organisationen.",
             labels={**LABELS, "archived": "archiviert"},
         )

@@ -125,7 +125,9 @@ def list_view(session: Session) -> None:
         empty = "Noch keine Personen." + (" Legen Sie unten die erste an." if may_create else "")
     if page.page_count == 1 and page.total:
         st.caption(f"{page.total} Person{'en' if page.total != 1 else ''}")
-    chosen = pick_table(page.rows, LIST_COLUMNS, key="persons.table", empty=empty, labels=LABELS)
+    chosen = pick_table(
+        page.rows, LIST_COLUMNS, key="persons.table", empty=empty, labels=LABELS, opens="die Person"
+    )
     if chosen is not None:
         st.query_params["id"] = str(chosen)
         st.rerun()

@@ -275,6 +275,7 @@ def field_list(filters: Filters) -> None:
         overview,
         ["number", "name", "leads", "participants"],
         key="topic_fields.table",
+        opens="das Themenfeld",
         empty="Noch keine Themenfelder.",
         labels=LABELS,
     )

@@ -63,12 +63,17 @@ def pick_table(
     *,
     key: str,
     empty: str,
+    opens: str,
     labels: dict[str, str] | None = None,
 ) -> int | None:
-    """A table whose rows can be selected; returns the `id` of the selected row."""
+    """A table whose rows can be selected; returns the `id` of the selected row.
+
+    `opens` names what a row opens („die Sitzung“); every list says so the same way.
+    """
     if frame.empty:
         st.info(empty, icon=":material/info:")
         return None
+    st.caption(f"Wählen Sie eine Zeile, um {opens} zu öffnen.")
     shown = german_table(frame, columns, labels)
     event = st.dataframe(
         shown,
