@@ -7,7 +7,6 @@ show exactly what the tests see.
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -70,9 +69,10 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run app.py` on a free loopback port against the SQLite file `database`."""
 
-    def __init__(self, database: Path, log: Path) -> None:
+    def __init__(self, database: Path, log: Path, script: Path = ROOT / "app.py") -> None:
         self.database = database
         self.log = log
+        self.script = script
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen[bytes] | None = None
@@ -80,10 +80,13 @@ class AppServer:
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.database}"}
         command = [
-            *(sys.executable, "-m", "streamlit", "run", "app.py"),
+            *(sys.executable, "-m", "streamlit", "run", str(self.script)),
             *("--server.port", str(self.port), "--server.address", "127.0.0.1"),
             *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
             *("--server.fileWatcherType", "none", "--server.runOnSave", "false"),
+            # Plain tracebacks: Rich's coloured panels hide "Traceback (most recent call
+            # last)" between escape codes, and `tracebacks()` looks for exactly that.
+            *("--logger.enableRich", "false"),
         ]
         with self.log.open("wb") as log:
             self._process = subprocess.Popen(
@@ -125,18 +128,13 @@ class AppServer:
 
 
 @contextmanager
-def running_app(database: Path, log: Path) -> Iterator[AppServer]:
-    server = AppServer(database, log)
+def running_app(database: Path, log: Path, script: Path = ROOT / "app.py") -> Iterator[AppServer]:
+    server = AppServer(database, log, script)
     server.start()
     try:
         yield server
     finally:
         server.stop()
-
-
-def copy_database(template: Path, target: Path) -> Path:
-    shutil.copyfile(template, target)
-    return target
 
 
 # --- what the browser reports -------------------------------------------------------------
