@@ -7,7 +7,8 @@ import streamlit as st
 from models.enums import Role
 from services.accounts import accounts_exist
 from services.actor import Actor
-from ui.db import session_scope
+from services.database import schema_is_current
+from ui.db import get_engine, session_scope
 from ui.format import plain
 from ui.layout import page_style
 from ui.links import PAGES
@@ -116,6 +117,16 @@ def account_sidebar(actor: Actor) -> None:
         )
 
 
+if not schema_is_current(get_engine()):
+    # A database the code cannot read yet (never migrated, or older than this version):
+    # say what to do instead of failing on the first query with an SQL error.
+    st.title("Kooperationsraum")
+    st.error(
+        "Die Datenbank ist nicht auf dem Stand dieser Version. Die Administration des Servers "
+        "richtet sie mit `python manage.py migrate` ein (`make run` tut das beim Start).",
+        icon=":material/database:",
+    )
+    st.stop()
 with session_scope() as db:
     set_up = accounts_exist(db)
 if not set_up:

@@ -1,6 +1,7 @@
 """Schema migrations and the database's state, for manage.py and the app's start-up."""
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -35,6 +36,19 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+@cache
+def head_revision() -> str | None:
+    """The newest migration of this version of the code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database carries the newest migration: one small query, for every page run."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current == head_revision()
+
+
 @dataclass(frozen=True)
 class DatabaseStatus:
     """What `manage.py check` reports."""
@@ -51,7 +65,7 @@ class DatabaseStatus:
 
 def database_status(engine: Engine) -> DatabaseStatus:
     """Schema version against the newest migration, and the rows in every table."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = head_revision()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         existing = set(inspect(connection).get_table_names())

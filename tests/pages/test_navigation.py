@@ -1,5 +1,7 @@
 """The navigation per role: Benutzer only for administrators, everything else for everyone."""
 
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session
 
@@ -7,6 +9,7 @@ from models.db import make_engine
 from models.enums import Role
 from services import accounts
 from services.actor import SYSTEM_ACTOR
+from services.database import migrate
 from tests.pages.apptest import reachable, whole_app
 from tests.workspaces import ACCOUNT_IDS
 from ui.links import PAGES
@@ -55,3 +58,29 @@ def test_role_change_applies_on_the_next_run(demo_url: str) -> None:
         )
     at.run()
     assert reachable(at, "accounts")
+
+
+@pytest.mark.parametrize("state", ["never migrated", "older schema"])
+def test_a_database_behind_the_code_gets_a_message_not_an_sql_error(
+    state: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    if state == "older schema":
+        migrate(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'aelter'")
+    else:
+        engine.connect().close()  # creates the empty file
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    at = whole_app().run()
+
+    assert not at.exception
+    assert [error.value for error in at.error] == [
+        "Die Datenbank ist nicht auf dem Stand dieser Version. Die Administration des Servers "
+        "richtet sie mit `python manage.py migrate` ein (`make run` tut das beim Start)."
+    ]
+    # Nothing else: no sign-in, no navigation to a page that would fail.
+    assert not at.text_input
