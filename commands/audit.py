@@ -7,7 +7,7 @@ of events.
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from sqlmodel import Session
@@ -15,7 +15,7 @@ from sqlmodel import Session
 from commands.options import parse_dialect, parse_period
 from models.db import make_engine
 from models.enums import AuditAction
-from services.audit import write_audit_csv
+from services.audit import AuditFilters, write_audit_csv
 
 ACTIONS = {action.value: action for action in AuditAction}
 
@@ -56,20 +56,19 @@ def export_audit_command(
         )
         raise typer.Exit(2)
     start, end = parse_period(since, until, "--from", "--to")
-    filters: dict[str, Any] = {
+    filters: AuditFilters = {
         "actor": actor,
         "action": ACTIONS[action] if action else None,
         "since": start,
         "until": end,
-        "dialect": csv_dialect,
     }
     with Session(make_engine()) as session:
         if output is None:
-            write_audit_csv(session, output=sys.stdout.buffer, **filters)
+            write_audit_csv(session, output=sys.stdout.buffer, dialect=csv_dialect, **filters)
             sys.stdout.buffer.flush()
             return
         with output.open("wb") as file:
-            written = write_audit_csv(session, output=file, **filters)
+            written = write_audit_csv(session, output=file, dialect=csv_dialect, **filters)
     typer.echo(f"{written:,} Bytes geschrieben nach {output}".replace(",", "."), err=True)
 
 

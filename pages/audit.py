@@ -7,7 +7,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from models.enums import AuditAction
-from services.audit import actors, audit_csv, audit_file_name, list_events
+from services.audit import AuditFilters, actors, audit_csv, audit_file_name, list_events
 from services.csv_export import EXCEL_DE, RFC_4180
 from services.write import ENTITY_LABELS
 from ui import links
@@ -80,7 +80,7 @@ with session_scope() as session:
     until: date | None = right.date_input("bis", value=None, format="DD.MM.YYYY", key="audit.until")  # type: ignore[assignment]
     if since and until and until < since:
         st.warning("„bis“ liegt vor „von“: Kein Eintrag kann passen.", icon=":material/warning:")
-    filters: dict[str, Any] = {
+    filters: AuditFilters = {
         "entity": entity,
         "entity_id": int(entity_id) if entity_id is not None else None,
         "actor": actor,

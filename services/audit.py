@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cache
-from typing import IO, Any
+from typing import IO, Any, TypedDict, Unpack
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -148,18 +148,27 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BERLIN)
 
 
-def _filtered(
-    statement: Any,
-    *,
-    entity: str | None,
-    entity_id: int | None,
-    actor: str | None,
-    action: AuditAction | None,
-    since: date | None,
-    until: date | None,
-    include_non_public: bool,
-) -> Any:
-    """The page's and the export's filters, all in SQL."""
+class AuditFilters(TypedDict, total=False):
+    """The page's and the export's filters; each one left out (or None) filters nothing.
+
+    `since` and `until` are whole German calendar days; `include_non_public=False` leaves out
+    what Lesend may not see.
+    """
+
+    entity: str | None
+    entity_id: int | None
+    actor: str | None
+    action: AuditAction | None
+    since: date | None
+    until: date | None
+    include_non_public: bool
+
+
+def _filtered(statement: Any, filters: AuditFilters) -> Any:
+    """The filters, all in SQL."""
+    entity, entity_id = filters.get("entity"), filters.get("entity_id")
+    actor, action = filters.get("actor"), filters.get("action")
+    since, until = filters.get("since"), filters.get("until")
     if entity:
         statement = statement.where(AuditEvent.entity == entity)
     if entity_id is not None:
@@ -172,7 +181,7 @@ def _filtered(
         statement = statement.where(col(AuditEvent.at) >= day_start(since))
     if until is not None:
         statement = statement.where(col(AuditEvent.at) < day_start(until + timedelta(days=1)))
-    if not include_non_public:
+    if not filters.get("include_non_public", True):
         statement = statement.where(_public_only())
     return statement
 
@@ -206,26 +215,14 @@ def _public_only() -> Any:
 def list_events(
     session: Session,
     *,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    actor: str | None = None,
-    action: AuditAction | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    include_non_public: bool = True,
     limit: int = DEFAULT_PAGE_SIZE,
     offset: int = 0,
+    **filters: Unpack[AuditFilters],
 ) -> Page:
-    """Audit events, newest first; `since` and `until` are whole German calendar days."""
+    """Audit events, newest first, one page of them."""
     statement = _filtered(
         select(AuditEvent).order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()),
-        entity=entity,
-        entity_id=entity_id,
-        actor=actor,
-        action=action,
-        since=since,
-        until=until,
-        include_non_public=include_non_public,
+        filters,
     )
 
     def to_row(row: Any) -> dict[str, Any]:
@@ -246,16 +243,7 @@ def list_events(
 
 
 def audit_rows(
-    session: Session,
-    *,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    actor: str | None = None,
-    action: AuditAction | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    include_non_public: bool = True,
-    dialect: CsvDialect = EXCEL_DE,
+    session: Session, *, dialect: CsvDialect = EXCEL_DE, **filters: Unpack[AuditFilters]
 ) -> Iterator[dict[str, Any]]:
     """One row per changed field, oldest first, keyed like CSV_COLUMNS, read in batches.
 
@@ -263,14 +251,7 @@ def audit_rows(
     the stored values. An event without field changes (a sign-out) is one row.
     """
     statement = _filtered(
-        select(AuditEvent).order_by(col(AuditEvent.at), col(AuditEvent.id)),
-        entity=entity,
-        entity_id=entity_id,
-        actor=actor,
-        action=action,
-        since=since,
-        until=until,
-        include_non_public=include_non_public,
+        select(AuditEvent).order_by(col(AuditEvent.at), col(AuditEvent.id)), filters
     )
     german = dialect.german_headers
     for event in session.exec(statement.execution_options(yield_per=BATCH)):
@@ -315,7 +296,7 @@ def _csv_value(entity: str, field: str, value: Any, german: bool) -> str:
 
 
 def audit_csv_chunks(
-    session: Session, *, dialect: CsvDialect = EXCEL_DE, **filters: Any
+    session: Session, *, dialect: CsvDialect = EXCEL_DE, **filters: Unpack[AuditFilters]
 ) -> Iterator[bytes]:
     """The filtered trail as CSV, in pieces of BATCH rows (header and BOM in the first)."""
     header = write_csv([], CSV_COLUMNS, dialect)
@@ -335,59 +316,22 @@ def write_audit_csv(
     session: Session,
     *,
     output: IO[bytes],
-    entity: str | None = None,
-    entity_id: int | None = None,
-    actor: str | None = None,
-    action: AuditAction | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    include_non_public: bool = True,
     dialect: CsvDialect = EXCEL_DE,
+    **filters: Unpack[AuditFilters],
 ) -> int:
     """Write the filtered trail as CSV to `output` without holding it in memory; bytes written."""
     written = 0
-    for chunk in audit_csv_chunks(
-        session,
-        dialect=dialect,
-        entity=entity,
-        entity_id=entity_id,
-        actor=actor,
-        action=action,
-        since=since,
-        until=until,
-        include_non_public=include_non_public,
-    ):
+    for chunk in audit_csv_chunks(session, dialect=dialect, **filters):
         output.write(chunk)
         written += len(chunk)
     return written
 
 
 def audit_csv(
-    session: Session,
-    *,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    actor: str | None = None,
-    action: AuditAction | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    include_non_public: bool = True,
-    dialect: CsvDialect = EXCEL_DE,
+    session: Session, *, dialect: CsvDialect = EXCEL_DE, **filters: Unpack[AuditFilters]
 ) -> bytes:
     """The filtered trail as one CSV file (for a download button)."""
-    return b"".join(
-        audit_csv_chunks(
-            session,
-            dialect=dialect,
-            entity=entity,
-            entity_id=entity_id,
-            actor=actor,
-            action=action,
-            since=since,
-            until=until,
-            include_non_public=include_non_public,
-        )
-    )
+    return b"".join(audit_csv_chunks(session, dialect=dialect, **filters))
 
 
 def audit_file_name(*, since: date | None, until: date | None, dialect: CsvDialect) -> str:
