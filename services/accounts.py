@@ -42,7 +42,6 @@ from services.write import (
     find_one,
     get_row,
     require_active,
-    to_json,
     transaction,
 )
 
@@ -286,32 +285,9 @@ def set_password(
             "locked_until": None,
         }
         # Every account may change its own password, whatever its role.
-        _apply_unchecked(session, actor, account, changes)
+        apply_changes(session, actor, account, changes, account_upkeep=True)
     session.refresh(account)
     return account
-
-
-def _apply_unchecked(
-    session: Session,
-    actor: Actor,
-    account: Account,
-    changes: dict[str, Any],
-    action: AuditAction = AuditAction.UPDATE,
-) -> None:
-    # Account bookkeeping (own password, sign-in counters) is not an administrative change,
-    # so it bypasses the role check of `apply_changes` but is still versioned and audited.
-    diff = {
-        field: [to_json(getattr(account, field)), to_json(value)]
-        for field, value in changes.items()
-        if getattr(account, field) != value
-    }
-    for field, value in changes.items():
-        setattr(account, field, value)
-    session.add(account)
-    session.flush()
-    # Sign-ins and failures are audited even when nothing else changed: they are the
-    # security log. The password hash itself is masked by `audit`.
-    audit(session, actor, account, action, diff)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
@@ -350,7 +326,7 @@ def sign_in(
         if not _verify(account.password_hash, password):
             failures = account.failed_sign_ins + 1
             locked = failures >= MAX_FAILED_SIGN_INS
-            _apply_unchecked(
+            apply_changes(
                 session,
                 actor,
                 account,
@@ -358,7 +334,8 @@ def sign_in(
                     "failed_sign_ins": 0 if locked else failures,
                     "locked_until": now + LOCKOUT if locked else None,
                 },
-                AuditAction.SIGN_IN_FAILED,
+                action=AuditAction.SIGN_IN_FAILED,
+                account_upkeep=True,
             )
             # The failure is counted even though the sign-in is refused.
             session.commit()
@@ -372,7 +349,9 @@ def sign_in(
         }
         if account.password_hash and _hasher.check_needs_rehash(account.password_hash):
             changes["password_hash"] = hash_password(password)
-        _apply_unchecked(session, actor, account, changes, AuditAction.SIGN_IN)
+        apply_changes(
+            session, actor, account, changes, action=AuditAction.SIGN_IN, account_upkeep=True
+        )
     return SignInResult(actor=actor, signed_in_at=now)
 
 
@@ -433,8 +412,13 @@ def single_sign_on(*, session: Session, email: str | None, now: datetime | None 
         )
     actor = account_actor(account)
     with transaction(session):
-        _apply_unchecked(
-            session, actor, account, {"last_sign_in_at": now or utcnow()}, AuditAction.SIGN_IN
+        apply_changes(
+            session,
+            actor,
+            account,
+            {"last_sign_in_at": now or utcnow()},
+            action=AuditAction.SIGN_IN,
+            account_upkeep=True,
         )
     return actor
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, select
 
-from models.account import Assignment
+from models.account import Account, Assignment
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import AuditAction
@@ -265,9 +265,20 @@ def apply_changes(
     changes: dict[str, Any],
     expected_version: int | None = None,
     action: AuditAction = AuditAction.UPDATE,
+    *,
+    account_upkeep: bool = False,
 ) -> dict[str, list[Any]]:
-    """Change fields within the caller's transaction; audit only what really changed."""
-    authorize(session, actor, row)
+    """Change fields within the caller's transaction; audit only what really changed.
+
+    `account_upkeep` is for what using an account changes on it (sign-in counters, a new
+    password): any role may do that, so there is no role check; it is not an edit of the
+    record, so updated_at/updated_by stay; and it is audited even when no field changed,
+    because sign-ins and failed sign-ins are the security log.
+    """
+    if account_upkeep and not isinstance(row, Account):
+        raise TypeError("account_upkeep applies to user accounts only")
+    if not account_upkeep:
+        authorize(session, actor, row)
     if expected_version is not None and expected_version != row.version:  # type: ignore[attr-defined]
         raise _conflict(row)
     diff = {
@@ -275,17 +286,19 @@ def apply_changes(
         for field, value in changes.items()
         if field not in BOOKKEEPING - {"archived"} and getattr(row, field) != value
     }
-    if not diff:
+    if not diff and not account_upkeep:
         return diff
     for field, value in changes.items():
         setattr(row, field, value)
-    row.updated_at = utcnow()  # type: ignore[attr-defined]
-    row.updated_by = actor.username  # type: ignore[attr-defined]
+    if not account_upkeep:
+        row.updated_at = utcnow()  # type: ignore[attr-defined]
+        row.updated_by = actor.username  # type: ignore[attr-defined]
     session.add(row)
     try:
         # Moving a record (say, a membership to another committee) needs the right there,
         # too. Its queries may autoflush the UPDATE, so a lost race can surface there already.
-        authorize(session, actor, row)
+        if not account_upkeep:
+            authorize(session, actor, row)
         # The mapper's version_id_col bumps `version` and updates only the version read.
         session.flush()
     except StaleDataError as exc:
