@@ -7,8 +7,7 @@ import streamlit as st
 from models.enums import Role
 from services.accounts import accounts_exist
 from services.actor import Actor
-from services.database import schema_is_current
-from ui.db import get_engine, session_scope
+from ui.db import schema_ready, session_scope
 from ui.format import plain
 from ui.layout import page_style
 from ui.links import PAGES
@@ -117,7 +116,7 @@ def account_sidebar(actor: Actor) -> None:
         )
 
 
-if not schema_is_current(get_engine()):
+if not schema_ready():
     # A database the code cannot read yet (never migrated, or older than this version):
     # say what to do instead of failing on the first query with an SQL error.
     st.title("Kooperationsraum")

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.db import Settings, make_engine
+from services.database import schema_is_current
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,3 +26,19 @@ def session_scope() -> Iterator[Session]:
     """A session for one page run; never cached, never shared between users."""
     with Session(get_engine()) as session:
         yield session
+
+
+# Databases seen at the newest migration by this process.
+_CURRENT: set[str] = set()
+
+
+def schema_ready() -> bool:
+    """Whether the database carries the newest migration.
+
+    Asked on every page run until the answer is yes, then trusted: migrations only move
+    forward, and a restore takes only a backup of the same schema version.
+    """
+    url = Settings().database_url
+    if url not in _CURRENT and schema_is_current(get_engine()):
+        _CURRENT.add(url)
+    return url in _CURRENT
