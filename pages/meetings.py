@@ -1,6 +1,6 @@
 """Sitzungen: the meetings per committee, and a meeting's page from agenda to closing."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import time
 from typing import Any, cast
 
@@ -248,12 +248,15 @@ def meeting_view(meeting_id: int) -> None:
         if not may_change:
             st.caption(forms.read_only_reason("meeting", committee_id=meeting.committee_id))
         if meeting.kind == MeetingKind.CIRCULATION:
-            circulation, status = _tabs(meeting_id, ["Umlaufbeschlüsse", "Status"])
+            circulation, status = layout.tabs(
+                ["Umlaufbeschlüsse", "Status"], key=f"meeting_tabs_{meeting_id}"
+            )
             with circulation:
                 _circulation_tab(session, meeting, committee, editable)
         else:
-            agenda, attendance, votes, status = _tabs(
-                meeting_id, ["Tagesordnung", "Anwesenheit", "Beschlüsse", "Status"]
+            agenda, attendance, votes, status = layout.tabs(
+                ["Tagesordnung", "Anwesenheit", "Beschlüsse", "Status"],
+                key=f"meeting_tabs_{meeting_id}",
             )
             with agenda:
                 _agenda_tab(session, meeting, editable, may_change)
@@ -263,11 +266,6 @@ def meeting_view(meeting_id: int) -> None:
                 _decisions_tab(session, meeting, committee, editable)
         with status:
             _status_tab(session, meeting, may_change)
-
-
-def _tabs(meeting_id: int, labels: list[str]) -> Sequence[Any]:
-    # Tracked tabs keep the secretary in the tab she works in when a save reruns the page.
-    return layout.tabs(labels, key=f"meeting_tabs_{meeting_id}")
 
 
 def _hours(meeting: Meeting) -> str:
