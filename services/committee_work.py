@@ -417,6 +417,32 @@ def _decision_record(row: Any) -> dict[str, Any]:
     }
 
 
+def _record_select(source: Any, status_key: sa.ColumnElement[str], *extra: Any) -> Statement:
+    """The columns _decision_record reads from `source` (Decision, or a join that ends in it),
+    with the decision's meeting, committee and responsible organization joined."""
+    responsible = aliased(Organization)
+    return (
+        sa.select(
+            col(Decision.id).label("id"),
+            col(Committee.name).label("committee"),
+            col(Decision.reference).label("reference"),
+            col(Meeting.start).label("start"),
+            col(responsible.name).label("responsible"),
+            col(Decision.due_date).label("due_date"),
+            status_key.label("status_key"),
+            *extra,
+        )
+        .select_from(source)
+        .join(Meeting, col(Decision.meeting_id) == Meeting.id)
+        .join(Committee, col(Decision.committee_id) == Committee.id)
+        .join(
+            responsible,
+            col(Decision.responsible_organization_id) == responsible.id,
+            isouter=True,
+        )
+    )
+
+
 def decision_records(
     session: Session,
     *,
@@ -442,25 +468,8 @@ def decision_records(
             else col(Committee.id) == int(committee_id)
         )
         conditions.append(sa.and_(committee, status_key == key))
-    responsible = aliased(Organization)
-    statement: Statement = (
-        sa.select(
-            col(Decision.id).label("id"),
-            col(Committee.name).label("committee"),
-            col(Decision.reference).label("reference"),
-            col(Meeting.start).label("start"),
-            col(responsible.name).label("responsible"),
-            col(Decision.due_date).label("due_date"),
-            status_key.label("status_key"),
-        )
-        .select_from(Decision)
-        .join(Meeting, col(Decision.meeting_id) == Meeting.id)
-        .join(Committee, col(Decision.committee_id) == Committee.id)
-        .join(
-            responsible,
-            col(Decision.responsible_organization_id) == responsible.id,
-            isouter=True,
-        )
+    statement = (
+        _record_select(Decision, status_key)
         .where(col(Decision.archived).is_(False), sa.or_(*conditions))
         .order_by(
             col(Committee.name),
@@ -736,26 +745,11 @@ def overdue_records(
     if not days:
         return pd.DataFrame(columns=RECORD_COLUMNS)
     dated = _dated_decisions(committee_ids=committee_ids, states=states)
-    responsible = aliased(Organization)
     statement = (
-        sa.select(
-            col(Decision.id).label("id"),
-            col(Committee.name).label("committee"),
-            col(Decision.reference).label("reference"),
-            col(Meeting.start).label("start"),
-            col(responsible.name).label("responsible"),
-            col(Decision.due_date).label("due_date"),
-            sa.type_coerce(col(Decision.follow_up_status), sa.String).label("status_key"),
+        _record_select(
+            sa.join(dated, Decision, col(Decision.id) == dated.c.id),
+            sa.type_coerce(col(Decision.follow_up_status), sa.String),
             dated.c.completed_on.label("completed_on"),
-        )
-        .select_from(dated)
-        .join(Decision, col(Decision.id) == dated.c.id)
-        .join(Meeting, col(Decision.meeting_id) == Meeting.id)
-        .join(Committee, col(Decision.committee_id) == Committee.id)
-        .join(
-            responsible,
-            col(Decision.responsible_organization_id) == responsible.id,
-            isouter=True,
         )
         .where(sa.or_(*(_overdue_on(dated, day) for day in days)))
         .order_by(col(Decision.due_date), col(Committee.name), col(Decision.reference))

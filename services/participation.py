@@ -910,29 +910,29 @@ def participation_timeline(
 # --- Beteiligung: involvement per organization ---------------------------------------
 
 
+def _per_organization(organization_id: Any, value: Any) -> sa.Select[Any]:
+    """`value` grouped by `organization_id`, under the column names _ranked reads."""
+    return sa.select(organization_id.label("organization_id"), value.label("value")).group_by(
+        organization_id
+    )
+
+
 def _measure_counts(measure: Measure, on: date | None) -> sa.Subquery:
     """(organization_id, value) for one measure, counted by the database."""
     statement: sa.Select[*tuple[Any, ...]]
     if measure == "participations":
         statement = (
-            sa.select(
-                col(Participation.organization_id).label("organization_id"),
-                func.count(col(Participation.id)).label("value"),
-            )
+            _per_organization(col(Participation.organization_id), func.count(col(Participation.id)))
             .join(TopicField, col(Participation.topic_field_id) == TopicField.id)
             .where(
                 col(Participation.archived).is_(False),
                 col(TopicField.archived).is_(False),
                 _valid_on(col(Participation.valid_from), col(Participation.valid_to), on),
             )
-            .group_by(col(Participation.organization_id))
         )
     elif measure == "seats":
         statement = (
-            sa.select(
-                col(Membership.on_behalf_of_id).label("organization_id"),
-                func.count(col(Membership.id)).label("value"),
-            )
+            _per_organization(col(Membership.on_behalf_of_id), func.count(col(Membership.id)))
             .join(Committee, col(Membership.committee_id) == Committee.id)
             .where(
                 col(Membership.on_behalf_of_id).is_not(None),
@@ -942,13 +942,12 @@ def _measure_counts(measure: Measure, on: date | None) -> sa.Subquery:
                 _valid_on(col(Membership.start_date), col(Membership.end_date), on),
                 _valid_on(col(Committee.start_date), col(Committee.end_date), on),
             )
-            .group_by(col(Membership.on_behalf_of_id))
         )
     elif measure == "agreements":
         statement = (
-            sa.select(
-                col(AgreementParty.organization_id).label("organization_id"),
-                func.count(distinct(col(AgreementParty.agreement_id))).label("value"),
+            _per_organization(
+                col(AgreementParty.organization_id),
+                func.count(distinct(col(AgreementParty.agreement_id))),
             )
             .join(Agreement, col(AgreementParty.agreement_id) == Agreement.id)
             .where(
@@ -957,7 +956,6 @@ def _measure_counts(measure: Measure, on: date | None) -> sa.Subquery:
                 col(Agreement.state) != AgreementState.FAILED,
                 _valid_on(col(Agreement.concluded_on), col(Agreement.ended_on), on),
             )
-            .group_by(col(AgreementParty.organization_id))
         )
     else:
         raise ValueError(f"unknown measure {measure!r}")
