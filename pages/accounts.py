@@ -297,37 +297,30 @@ def target_of(assignment: Assignment) -> str:
 
 
 def state_buttons(account: Account) -> None:
-    account_id = account.id or 0
     locked = account.locked_until is not None and account.locked_until > utcnow()
     if account.archived:
-        forms.action_button(
-            f"account_activate_{account_id}",
-            "Reaktivieren",
-            lambda s, a: accounts.set_account_active(
-                session=s, actor=a, account_id=account_id, active=True
-            ),
-            success=f"Konto „{account.username}“ reaktiviert.",
-            icon=":material/person_check:",
-        )
+        _state_button(account, "activate", "Reaktivieren", "reaktiviert", ":material/person_check:")
         return
     if locked:
-        forms.action_button(
-            f"account_unlock_{account_id}",
-            "Entsperren",
-            lambda s, a: accounts.set_account_active(
-                session=s, actor=a, account_id=account_id, active=True
-            ),
-            success=f"Konto „{account.username}“ entsperrt.",
-            icon=":material/lock_open:",
-        )
+        _state_button(account, "unlock", "Entsperren", "entsperrt", ":material/lock_open:")
+    _state_button(
+        account, "deactivate", "Deaktivieren", "deaktiviert", ":material/person_off:", active=False
+    )
+
+
+def _state_button(
+    account: Account, name: str, label: str, done: str, icon: str, *, active: bool = True
+) -> None:
+    """One button that switches the account on (reactivate, unlock) or off (deactivate)."""
+    account_id = account.id or 0
     forms.action_button(
-        f"account_deactivate_{account_id}",
-        "Deaktivieren",
+        f"account_{name}_{account_id}",
+        label,
         lambda s, a: accounts.set_account_active(
-            session=s, actor=a, account_id=account_id, active=False
+            session=s, actor=a, account_id=account_id, active=active
         ),
-        success=f"Konto „{account.username}“ deaktiviert.",
-        icon=":material/person_off:",
+        success=f"Konto „{account.username}“ {done}.",
+        icon=icon,
     )
 
 

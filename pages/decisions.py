@@ -223,7 +223,7 @@ def archive_section(decision: dict[str, Any]) -> None:
     forms.delete_button(
         f"decision_delete_{decision_id}",
         f"Der {label}",
-        lambda session, actor: DECISIONS.delete(session=session, actor=actor, row_id=decision_id),
+        forms.row_command(DECISIONS.delete, decision_id),
         success=f"{label} endgültig gelöscht.",
         after=forms.back_to_list_after_delete,
     )

@@ -383,7 +383,7 @@ def manage_section(topic_field_id: int, participations: pd.DataFrame) -> None:
         forms.action_button(
             f"participation_archive_{topic_field_id}",
             "Beteiligung archivieren",
-            lambda s, a: archive_participation(session=s, actor=a, row_id=int(participation_id)),
+            forms.row_command(archive_participation, int(participation_id)),
             success="Beteiligung archiviert. Sie können sie jederzeit wiederherstellen.",
             icon=":material/archive:",
         )
@@ -418,7 +418,7 @@ def manage_section(topic_field_id: int, participations: pd.DataFrame) -> None:
     forms.delete_button(
         f"topic_field_delete_{topic_field_id}",
         f"Das Themenfeld „{plain(name)}“",
-        lambda s, a: TOPIC_FIELDS.delete(session=s, actor=a, row_id=topic_field_id),
+        forms.row_command(TOPIC_FIELDS.delete, topic_field_id),
         success=f"Themenfeld „{name}“ endgültig gelöscht.",
         after=forms.back_to_list_after_delete,
     )

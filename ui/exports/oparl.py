@@ -1,5 +1,8 @@
 """Export page pieces: the OParl 1.1 download and the calendar (.ics) buttons."""
 
+from collections.abc import Callable
+from functools import partial
+
 import streamlit as st
 from sqlmodel import Session
 from streamlit.delta_generator import DeltaGenerator
@@ -70,37 +73,36 @@ def calendar_downloads(
     """Download buttons for the .ics of a meeting and/or all meetings of a committee."""
     if include_non_public is None:
         include_non_public = sees_non_public()
-    non_public = include_non_public
-    engine = get_engine()
-    # The files are built on click only, each in a session of its own on Streamlit's thread:
-    # a busy committee's calendar took longer to write than the rest of its page.
     if meeting_id is not None:
-        meeting = meeting_id
-
-        def meeting_file() -> bytes:
-            with Session(engine) as session:
-                return meeting_ics(session, meeting, include_non_public=non_public)
-
-        st.download_button(
+        _ics_download(
+            partial(meeting_ics, meeting_id=meeting_id, include_non_public=include_non_public),
             "Sitzung als Kalendereintrag (.ics)",
-            data=meeting_file,
             file_name=ics_file_name(meeting_id=meeting_id),
-            mime=ICS_MIME,
             key=f"ics_meeting_{meeting_id}",
             icon=":material/event:",
         )
     if committee_id is not None:
-        committee = committee_id
-
-        def committee_file() -> bytes:
-            with Session(engine) as session:
-                return committee_ics(session, committee, include_non_public=non_public)
-
-        st.download_button(
+        _ics_download(
+            partial(
+                committee_ics, committee_id=committee_id, include_non_public=include_non_public
+            ),
             "Alle Sitzungen des Gremiums als Kalender (.ics)",
-            data=committee_file,
             file_name=ics_file_name(committee_id=committee_id),
-            mime=ICS_MIME,
             key=f"ics_committee_{committee_id}",
             icon=":material/calendar_month:",
         )
+
+
+def _ics_download(
+    build: Callable[[Session], bytes], label: str, *, file_name: str, key: str, icon: str
+) -> None:
+    """One .ics download button; `build` writes the file from a database session."""
+    engine = get_engine()
+
+    # The file is built on click only, in a session of its own on Streamlit's thread:
+    # a busy committee's calendar took longer to write than the rest of its page.
+    def file() -> bytes:
+        with Session(engine) as session:
+            return build(session)
+
+    st.download_button(label, data=file, file_name=file_name, mime=ICS_MIME, key=key, icon=icon)
