@@ -4,14 +4,13 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
-from sqlmodel import Session
 
 from models.enums import AuditAction
 from services.audit import AuditFilters, actors, audit_csv, audit_file_name, list_events
 from services.csv_export import EXCEL_DE, RFC_4180
 from services.write import ENTITY_LABELS
 from ui import links
-from ui.db import get_engine, session_scope
+from ui.db import deferred, session_scope
 from ui.format import plain
 from ui.session import sees_non_public, show_flash
 from ui.tables import paged
@@ -121,16 +120,9 @@ else:
             "RFC 4180: Komma, ISO-Datum und feste Spaltennamen für Programme.",
         )
         dialect = DIALECT_CHOICES[str(label)]
-        engine = get_engine()
-
-        def build() -> bytes:
-            # Runs only when the button is clicked, in its own session.
-            with Session(engine) as export_session:
-                return audit_csv(export_session, **filters, dialect=dialect)
-
         st.download_button(
             "Als CSV herunterladen",
-            data=build,
+            data=deferred(lambda session: audit_csv(session, dialect=dialect, **filters)),
             file_name=audit_file_name(since=since, until=until, dialect=dialect),
             mime="text/csv",
             icon=":material/download:",

@@ -1,6 +1,6 @@
 """The app's database access: one engine per process, a short session per rerun."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
@@ -26,6 +26,21 @@ def session_scope() -> Iterator[Session]:
     """A session for one page run; never cached, never shared between users."""
     with Session(get_engine()) as session:
         yield session
+
+
+def deferred(build: Callable[[Session], bytes]) -> Callable[[], bytes]:
+    """`build(session)` as a download button's data: run only when the button is clicked.
+
+    Streamlit runs it off the script's thread, so it opens a session of its own; writing a
+    large file on every rerun would cost more than the rest of the page.
+    """
+    engine = get_engine()
+
+    def run() -> bytes:
+        with Session(engine) as session:
+            return build(session)
+
+    return run
 
 
 # Databases seen at the newest migration by this process.

@@ -4,7 +4,6 @@ import hashlib
 from datetime import datetime
 
 import streamlit as st
-from sqlmodel import Session
 
 from services import permissions
 from services.backup import backup, read_backup, restore
@@ -13,7 +12,7 @@ from services.errors import DomainError
 from services.importer import EXPORTERS, IMPORT_KINDS, ImportPreview, commit_import, preview_import
 from services.periods import format_datetime
 from services.uploads import IMPORT_MAX_BYTES, MB
-from ui.db import get_engine, session_scope
+from ui.db import deferred, get_engine, session_scope
 from ui.format import plain
 from ui.session import current_actor, flash, is_admin, show_flash
 
@@ -46,17 +45,10 @@ def import_panel() -> None:
         "TT.MM.JJJJ. Vorhandene Datensätze werden erkannt und nur geändert, wo die Datei "
         "abweicht."
     )
-    engine = get_engine()
-
-    def template() -> bytes:
-        # Runs on download, on Streamlit's own thread: a fresh session, never a shared one.
-        # Writing every record as a template on each rerun would cost seconds at country scale.
-        with Session(engine) as session:
-            return EXPORTERS[kind](session, EXCEL_DE)
-
     st.download_button(
         f"Aktuelle {IMPORT_KINDS[kind].label} als Vorlage (CSV)",
-        data=template,
+        # Every record as a template would cost seconds at country scale on each rerun.
+        data=deferred(lambda session: EXPORTERS[kind](session, EXCEL_DE)),
         file_name=f"{kind}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -126,12 +118,6 @@ def _commit() -> None:
     flash(result.summary)
 
 
-def _backup_file() -> bytes:
-    # Runs on download, on Streamlit's own thread: a fresh session, never a shared one.
-    with Session(get_engine()) as session:
-        return backup(session, actor=current_actor())
-
-
 def backup_panel() -> None:
     """Download the whole workspace as one file; restore one into an empty database."""
     show_flash()
@@ -145,7 +131,7 @@ def backup_panel() -> None:
     )
     st.download_button(
         "Sicherung herunterladen",
-        data=_backup_file,
+        data=deferred(lambda session: backup(session, actor=current_actor())),
         file_name=f"kooperationsraum-sicherung-{datetime.now():%Y-%m-%d-%H%M}.zip",
         mime="application/zip",
         icon=":material/backup:",

@@ -1,6 +1,5 @@
 """Downloads of minutes (CSV), attendance (CSV) and the Niederschrift (.docx)."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ from services.errors import DomainError
 from services.meetings import meeting_choices
 from services.minutes import attendance_csv, export_file_name, minutes_csv
 from services.niederschrift import niederschrift_docx
-from ui.db import get_engine, session_scope
+from ui.db import deferred, session_scope
 from ui.format import plain
 from ui.session import sees_non_public
 
@@ -22,17 +21,6 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 DIALECT_CHOICES = {EXCEL_DE.label: EXCEL_DE, RFC_4180.label: RFC_4180}
 SCOPES = ("Eine Sitzung", "Gremium und Zeitraum", "Alle Sitzungen")
 _RESULT = "exports.minutes.result"
-
-
-def _deferred(build: Callable[[Session], bytes]) -> Callable[[], bytes]:
-    """Build the file only when the download is clicked (Streamlit runs it off the script)."""
-    engine = get_engine()
-
-    def run() -> bytes:
-        with Session(engine) as session:
-            return build(session)
-
-    return run
 
 
 def _non_public(include_non_public: bool | None) -> bool:
@@ -47,7 +35,7 @@ def meeting_downloads(meeting_id: int, *, include_non_public: bool | None = None
     left, middle, right = st.columns(3)
     left.download_button(
         "Protokoll (CSV)",
-        data=_deferred(lambda session: minutes_csv(session, **scope)),
+        data=deferred(lambda session: minutes_csv(session, **scope)),
         file_name=export_file_name("protokoll", meeting_id=meeting_id),
         mime=CSV_MIME,
         icon=":material/table:",
@@ -57,7 +45,7 @@ def meeting_downloads(meeting_id: int, *, include_non_public: bool | None = None
     )
     middle.download_button(
         "Anwesenheit (CSV)",
-        data=_deferred(lambda session: attendance_csv(session, **scope)),
+        data=deferred(lambda session: attendance_csv(session, **scope)),
         file_name=export_file_name("anwesenheit", meeting_id=meeting_id),
         mime=CSV_MIME,
         icon=":material/groups:",
@@ -66,7 +54,7 @@ def meeting_downloads(meeting_id: int, *, include_non_public: bool | None = None
     )
     right.download_button(
         "Niederschrift (Word)",
-        data=_deferred(
+        data=deferred(
             lambda session: niederschrift_docx(
                 session, meeting_id, include_non_public=include_non_public
             )
@@ -86,7 +74,7 @@ def decisions_download(
     include_non_public = _non_public(include_non_public)
     st.download_button(
         "Protokolle mit Beschlüssen (CSV)",
-        data=_deferred(
+        data=deferred(
             lambda session: minutes_csv(
                 session, committee_id=committee_id, include_non_public=include_non_public
             )

@@ -9,7 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from services.calendar_export import ICS_MIME, committee_ics, ics_file_name, meeting_ics
 from services.oparl import export_oparl, oparl_zip
-from ui.db import get_engine, session_scope
+from ui.db import deferred, session_scope
 from ui.session import sees_non_public
 
 _ZIP_KEY = "oparl_export_zip"
@@ -97,12 +97,7 @@ def _ics_download(
     build: Callable[[Session], bytes], label: str, *, file_name: str, key: str, icon: str
 ) -> None:
     """One .ics download button; `build` writes the file from a database session."""
-    engine = get_engine()
-
-    # The file is built on click only, in a session of its own on Streamlit's thread:
-    # a busy committee's calendar took longer to write than the rest of its page.
-    def file() -> bytes:
-        with Session(engine) as session:
-            return build(session)
-
-    st.download_button(label, data=file, file_name=file_name, mime=ICS_MIME, key=key, icon=icon)
+    # Built on click only: a busy committee's calendar took longer than the rest of its page.
+    st.download_button(
+        label, data=deferred(build), file_name=file_name, mime=ICS_MIME, key=key, icon=icon
+    )
